@@ -1,0 +1,48 @@
+"""The executor contract (DESIGN, "Executor"): how the engine hands attempts to workers."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+
+from updraft.model import AttemptRequest, AttemptResult
+
+
+class Executor(abc.ABC):
+    """Runs attempts somewhere and reports how each ended.
+
+    The engine calls `submit` with a batch, then polls `results` (which never blocks) and
+    uses `wait` to sleep until something may have finished.
+    """
+
+    name: str = "executor"
+
+    @abc.abstractmethod
+    def submit(self, attempts: Sequence[AttemptRequest]) -> None:
+        """Start or queue each attempt."""
+
+    @abc.abstractmethod
+    def results(self) -> list[AttemptResult]:
+        """Attempts finished since the last call; empty when none. Never blocks."""
+
+    @abc.abstractmethod
+    def wait(self, timeout: float) -> None:
+        """Block until a result may be ready or ``timeout`` seconds have passed."""
+
+    @abc.abstractmethod
+    def cancel(self, attempt_id: str) -> None:
+        """Stop an attempt; it is reported with outcome CANCELLED."""
+
+    @abc.abstractmethod
+    def capacity(self) -> int | None:
+        """How many more attempts may start now; None where the backend queues itself."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Stop every worker."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,189 @@
+"""Executions as they run: phases, per-node state, attempts, events and the executor contract.
+
+These are the documents the engine records, the CLI prints with ``--json`` and the API
+serves. Phases follow Flyte's names so that a Flyte user reads them without a glossary.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import msgspec
+
+from updraft.model._literals import Literal
+from updraft.model._specs import SCHEMA_VERSION, ResourceSpec
+
+
+class ExecutionPhase(enum.StrEnum):
+    """Where an execution is in its life. Terminal phases never change again."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    ABORTED = "ABORTED"
+    TIMED_OUT = "TIMED_OUT"
+
+    @property
+    def terminal(self) -> bool:
+        return self in _TERMINAL_EXECUTION
+
+
+_TERMINAL_EXECUTION = frozenset(
+    {ExecutionPhase.SUCCEEDED, ExecutionPhase.FAILED, ExecutionPhase.ABORTED,
+     ExecutionPhase.TIMED_OUT}
+)
+
+
+class NodePhase(enum.StrEnum):
+    """Where one node is. RECOVERED means its outputs were taken from an earlier execution."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    ABORTED = "ABORTED"
+    TIMED_OUT = "TIMED_OUT"
+    SKIPPED = "SKIPPED"
+    RECOVERED = "RECOVERED"
+
+    @property
+    def terminal(self) -> bool:
+        return self not in (NodePhase.QUEUED, NodePhase.RUNNING)
+
+    @property
+    def done_ok(self) -> bool:
+        """True when downstream nodes may read this node's outputs."""
+        return self in (NodePhase.SUCCEEDED, NodePhase.RECOVERED)
+
+
+class CacheStatus(enum.StrEnum):
+    """What the cache did for a node: served it, missed and stored, missed, or was off."""
+
+    HIT = "hit"
+    MISS = "miss"
+    PUT = "put"
+    DISABLED = "disabled"
+
+
+class Outcome(enum.StrEnum):
+    """How an attempt ended, as the executor reports it."""
+
+    SUCCEEDED = "SUCCEEDED"
+    USER_ERROR = "USER_ERROR"
+    SYSTEM_ERROR = "SYSTEM_ERROR"
+    TIMED_OUT = "TIMED_OUT"
+    OOM = "OOM"
+    CANCELLED = "CANCELLED"
+
+
+class ErrorInfo(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A failure with the user's traceback kept. ``kind`` is an `Outcome` value or a
+    short engine word such as ``UPSTREAM`` or ``BINDING``."""
+
+    kind: str
+    message: str
+    traceback: str = ""
+    node: str | None = None
+
+
+class AttemptRequest(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One try of one node, as handed to an executor.
+
+    ``output_prefix`` is unique to the attempt, so two attempts of the same node never write
+    over each other's outputs. ``code_paths`` are put on ``sys.path`` before the entry point
+    is imported. ``blob_root`` is where the worker reads and writes blobs.
+    """
+
+    id: str
+    execution_id: str
+    node_id: str
+    attempt: int
+    task_name: str
+    entry_point: str
+    inputs: dict[str, Literal]
+    output_prefix: str
+    blob_root: str
+    by_value: str | None = None
+    code_version: str = ""
+    code_paths: tuple[str, ...] = ()
+    requests: ResourceSpec = ResourceSpec()
+    limits: ResourceSpec = ResourceSpec()
+    environment: dict[str, str] = {}
+    timeout_s: float | None = None
+
+
+class AttemptResult(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What came of an attempt. Times are seconds since the epoch, from the worker's clock."""
+
+    attempt_id: str
+    outcome: Outcome
+    outputs: dict[str, Literal] | None = None
+    error: ErrorInfo | None = None
+    log_uri: str = ""
+    queued_at: float = 0.0
+    started_at: float = 0.0
+    ended_at: float = 0.0
+    worker_id: str = ""
+
+
+class NodeExecution(msgspec.Struct, omit_defaults=True):
+    """The state of one node in one execution, as recorded and as shown."""
+
+    node_id: str
+    name: str
+    phase: NodePhase = NodePhase.QUEUED
+    attempts: int = 0
+    system_failures: int = 0
+    cache: CacheStatus = CacheStatus.DISABLED
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    error: ErrorInfo | None = None
+    outputs: dict[str, Literal] | None = None
+    log_uri: str = ""
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+
+class Execution(msgspec.Struct, omit_defaults=True):
+    """One run of a workflow: inputs, outputs, phase and who launched it."""
+
+    id: str
+    workflow: str
+    spec_hash: str
+    inputs: dict[str, Literal]
+    phase: ExecutionPhase = ExecutionPhase.QUEUED
+    outputs: dict[str, Literal] | None = None
+    error: ErrorInfo | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    launched_by: str = "cli"
+    labels: dict[str, str] = {}
+    project: str = "default"
+    domain: str = "development"
+    code_paths: tuple[str, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+
+class Event(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One recorded transition. ``node_id`` is None for the execution itself."""
+
+    execution_id: str
+    phase: str
+    at: float
+    node_id: str | None = None
+    attempt: int = 0
+    detail: str = ""
+
+
+class ExecutionDocument(msgspec.Struct, omit_defaults=True):
+    """The execution JSON of DESIGN's contract: the execution and its nodes, in node order."""
+
+    execution: Execution
+    nodes: list[NodeExecution]

@@ -1,0 +1,102 @@
+"""The metadata store's interface: what the engine, runner and server may ask of it.
+
+Implementations are synchronous. `commit_tick` is the hot path: everything the engine decides
+in one tick is written in one transaction, so a crash loses at most one tick.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+from collections.abc import Sequence
+
+from updraft.model import (
+    Event,
+    Execution,
+    ExecutionDocument,
+    Literal,
+    NodeExecution,
+    WorkflowSpec,
+)
+
+
+class NotFoundError(LookupError):
+    """The named execution or spec is not in the store."""
+
+
+@dataclasses.dataclass
+class CachePut:
+    """Outputs to remember under a cache key (see DESIGN: task, version, interface, inputs)."""
+
+    key: str
+    task_name: str
+    outputs: dict[str, Literal]
+
+
+@dataclasses.dataclass
+class Tick:
+    """Everything one engine tick changes, written together by `MetadataStore.commit_tick`.
+
+    ``nodes`` are upserted by (execution id, node id); ``execution`` replaces the row when set.
+    """
+
+    execution_id: str
+    execution: Execution | None = None
+    nodes: list[NodeExecution] = dataclasses.field(default_factory=list)
+    events: list[Event] = dataclasses.field(default_factory=list)
+    cache_puts: list[CachePut] = dataclasses.field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (self.execution or self.nodes or self.events or self.cache_puts)
+
+
+class MetadataStore(abc.ABC):
+    """Executions, their nodes and events, compiled specs, and the cache catalog."""
+
+    @abc.abstractmethod
+    def put_workflow_spec(self, spec_hash: str, spec: WorkflowSpec) -> None:
+        """Remember a compiled workflow under its content hash; a second put is a no-op."""
+
+    @abc.abstractmethod
+    def get_workflow_spec(self, spec_hash: str) -> WorkflowSpec:
+        """Raises NotFoundError when no spec has that hash."""
+
+    @abc.abstractmethod
+    def create_execution(self, execution: Execution, nodes: Sequence[NodeExecution]) -> None:
+        """Record a new execution and its nodes (in workflow order) in one transaction."""
+
+    @abc.abstractmethod
+    def get_execution(self, execution_id: str) -> Execution:
+        """Raises NotFoundError naming the id when it is unknown."""
+
+    @abc.abstractmethod
+    def list_executions(
+        self, *, project: str | None = None, domain: str | None = None, limit: int = 50
+    ) -> list[Execution]:
+        """Newest first."""
+
+    @abc.abstractmethod
+    def get_nodes(self, execution_id: str) -> list[NodeExecution]:
+        """The execution's nodes in the order they were created."""
+
+    @abc.abstractmethod
+    def list_events(self, execution_id: str) -> list[Event]:
+        """Every recorded transition of the execution, oldest first."""
+
+    @abc.abstractmethod
+    def commit_tick(self, tick: Tick) -> None:
+        """Write one tick's changes in one transaction."""
+
+    @abc.abstractmethod
+    def cache_lookup(self, keys: Sequence[str]) -> dict[str, dict[str, Literal]]:
+        """Outputs stored under each of ``keys`` that is present; absent keys are left out."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+    def get_document(self, execution_id: str) -> ExecutionDocument:
+        """The execution JSON document of DESIGN's contract."""
+        return ExecutionDocument(
+            execution=self.get_execution(execution_id), nodes=self.get_nodes(execution_id)
+        )
