@@ -1,1 +1,35 @@
-"""updraft."""
+"""updraft: typed, cached, versioned workflows for machine learning and data processing.
+
+Write tasks and workflows with `task` and `workflow`; run them with ``updraft run`` or by
+calling the workflow. Importing this package is cheap: data-frame libraries, the store and
+the CLI load only when used.
+
+Example:
+    >>> from updraft import task, workflow
+    >>> @task
+    ... def add(a: int, b: int) -> int:
+    ...     return a + b
+    >>> @workflow
+    ... def total(x: int = 1) -> int:
+    ...     return add(a=x, b=add(a=x, b=x))
+"""
+
+from updraft.compiler import CompileError, Workflow, workflow
+from updraft.sdk import PythonTask, Resources, current_context, task
+from updraft.types import Columns, Directory, File
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Columns",
+    "CompileError",
+    "Directory",
+    "File",
+    "PythonTask",
+    "Resources",
+    "Workflow",
+    "__version__",
+    "current_context",
+    "task",
+    "workflow",
+]

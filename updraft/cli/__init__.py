@@ -1,1 +1,20 @@
-"""cli."""
+"""The ``updraft`` command. One module per command; each parses, calls and prints."""
+
+from __future__ import annotations
+
+import click
+
+from updraft.cli._get import get_group
+from updraft.cli._run import run_command
+
+
+@click.group()
+@click.version_option(package_name="updraft")
+def main() -> None:
+    """updraft: typed, cached, versioned workflows without Kubernetes."""
+
+
+main.add_command(run_command)
+main.add_command(get_group)
+
+__all__ = ["main"]

@@ -1,1 +1,10 @@
-"""engine."""
+"""Runs workflow specs: the reconciler, its per-execution state and the executors.
+
+The engine never imports the SDK or the compiler: it reaches a task through its entry point
+(or its pickled function) and knows workflows only as `WorkflowSpec`s.
+"""
+
+from updraft.engine._reconciler import Engine, Listener
+from updraft.engine._state import RunState
+
+__all__ = ["Engine", "Listener", "RunState"]

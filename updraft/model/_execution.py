@@ -142,12 +142,13 @@ class NodeExecution(msgspec.Struct, omit_defaults=True):
     error: ErrorInfo | None = None
     outputs: dict[str, Literal] | None = None
     log_uri: str = ""
+    duration_s: float | None = None
 
-    @property
-    def duration_s(self) -> float | None:
-        if self.started_at is None or self.ended_at is None:
-            return None
-        return (self.ended_at - self.started_at).total_seconds()
+    def mark_ended(self, at: datetime) -> None:
+        """Set the end time and the duration that the CLI and console show."""
+        self.ended_at = at
+        if self.started_at is not None:
+            self.duration_s = (at - self.started_at).total_seconds()
 
 
 class Execution(msgspec.Struct, omit_defaults=True):

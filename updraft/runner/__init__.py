@@ -1,1 +1,33 @@
-"""runner."""
+"""Local runs: load a workflow file, compile it, and run it on the engine with the local store.
+
+This is where `updraft run` and "call a workflow like a function" meet the engine.
+"""
+
+from updraft.runner._loading import EntityNotFoundError, entities, find_entity, load_file
+from updraft.runner._run import (
+    EXECUTORS,
+    ExecutionFailedError,
+    RunResult,
+    create_execution,
+    default_executor,
+    local_store,
+    new_execution_id,
+    resume,
+    run_entity,
+)
+
+__all__ = [
+    "EXECUTORS",
+    "EntityNotFoundError",
+    "ExecutionFailedError",
+    "RunResult",
+    "create_execution",
+    "default_executor",
+    "entities",
+    "find_entity",
+    "load_file",
+    "local_store",
+    "new_execution_id",
+    "resume",
+    "run_entity",
+]

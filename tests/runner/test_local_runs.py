@@ -1,0 +1,162 @@
+"""Running workflows locally through the engine: outputs, retries, failures, cache, resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from updraft import task, workflow
+from updraft.model import CacheStatus, ExecutionPhase, NodePhase
+from updraft.runner import ExecutionFailedError, local_store, run_entity
+
+import wf_basic
+import wf_failing
+from conftest import RESOURCES, count_marks
+
+EXECUTORS = ["inline", "process"]
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_chain_fan_out_and_shapes(executor: str) -> None:
+    assert run_entity(wf_basic.chain, {"x": 10}, executor=executor).python_outputs == 15
+    assert run_entity(wf_basic.fan_out, {}, executor=executor).python_outputs == 55
+    q, r, mean, text = run_entity(wf_basic.shapes, {"a": 7}, executor=executor).python_outputs
+    assert (q, r, mean, text) == (3, 1, 2.0, "hello updraft!")
+
+
+def test_calling_a_workflow_runs_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPDRAFT_EXECUTOR", "inline")
+    assert wf_basic.chain(x=1) == 6
+    assert wf_basic.chain() == 5
+
+
+def test_calling_a_task_outside_a_workflow_is_a_plain_call() -> None:
+    assert wf_basic.inc(x=1) == 2
+    assert wf_basic.divmod_task(a=7, b=2) == (3, 1)
+
+
+def test_execution_is_recorded_with_nodes_and_events() -> None:
+    result = run_entity(wf_basic.chain, {"x": 1}, executor="inline")
+    store = local_store()[0]
+    document = store.get_document(result.execution.id)
+    assert document.execution.phase == ExecutionPhase.SUCCEEDED
+    assert [n.node_id for n in document.nodes] == ["n0", "n1", "n2", "n3", "n4"]
+    assert all(n.phase == NodePhase.SUCCEEDED and n.attempts == 1 for n in document.nodes)
+    assert all(n.duration_s is not None for n in document.nodes)
+    phases = [(e.node_id, e.phase) for e in store.list_events(result.execution.id)]
+    assert (None, "RUNNING") in phases and (None, "SUCCEEDED") in phases
+    assert ("n4", "RUNNING") in phases and ("n4", "SUCCEEDED") in phases
+    assert [e.id for e in store.list_executions()][0] == result.execution.id
+
+
+def test_context_names_execution_node_and_attempt() -> None:
+    @workflow
+    def who() -> str:
+        return wf_basic.whoami()
+
+    result = run_entity(who, {}, executor="process")
+    assert result.python_outputs == f"{result.execution.id}/n0/1"
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_user_errors_are_retried_up_to_retries(executor: str, marks: Path) -> None:
+    result = run_entity(wf_failing.retried, {"x": 4}, executor=executor)
+    assert result.python_outputs == 40
+    node = result.document.nodes[0]
+    assert node.attempts == 3 and node.phase == NodePhase.SUCCEEDED
+    assert count_marks(marks, "flaky") == 3
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_a_failing_task_fails_the_execution_with_its_traceback(
+    executor: str, marks: Path
+) -> None:
+    result = run_entity(wf_failing.failing, {"x": 5}, executor=executor)
+    assert result.execution.phase == ExecutionPhase.FAILED
+    node = result.document.nodes[0]
+    assert node.phase == NodePhase.FAILED and node.attempts == 2
+    assert count_marks(marks, "always_fails") == 2
+    error = result.execution.error
+    assert error is not None and error.node == "n0"
+    assert "ValueError: bad value 5" in error.message
+    assert "wf_failing.py" in error.traceback and 'raise ValueError(f"bad value {x}")' in (
+        error.traceback
+    )
+    with pytest.raises(ExecutionFailedError, match="bad value 5"):
+        _ = result.python_outputs
+
+
+def test_a_second_run_is_served_from_the_cache(marks: Path) -> None:
+    first = run_entity(wf_failing.cached_chain, {"x": 1}, executor="process")
+    assert first.python_outputs == 8
+    assert [n.cache for n in first.document.nodes] == [CacheStatus.PUT] * 3
+    second = run_entity(wf_failing.cached_chain, {"x": 1}, executor="process")
+    assert second.python_outputs == 8
+    assert [n.cache for n in second.document.nodes] == [CacheStatus.HIT] * 3
+    assert [count_marks(marks, f"counted-{x}") for x in (1, 2, 4)] == [1, 1, 1]
+    third = run_entity(wf_failing.cached_chain, {"x": 2}, executor="process")
+    assert [n.cache for n in third.document.nodes] == [
+        CacheStatus.HIT, CacheStatus.HIT, CacheStatus.PUT
+    ]
+    assert third.python_outputs == 16
+
+
+def test_tasks_defined_in_a_test_are_shipped_by_value() -> None:
+    @task
+    def triple(x: int) -> int:
+        return 3 * x
+
+    @workflow
+    def local_wf(x: int = 2) -> int:
+        return triple(x=triple(x=x))
+
+    assert local_wf.spec.tasks[triple.name].entry_point.endswith("triple")
+    assert run_entity(local_wf, {}, executor="process").python_outputs == 18
+
+
+def test_environment_is_set_for_the_task_only() -> None:
+    @workflow
+    def env_wf() -> tuple[str, str]:
+        return wf_basic.read_env_set(), wf_basic.read_env()
+
+    assert run_entity(env_wf, {}, executor="process").python_outputs == ("set-by-task", "")
+
+
+def test_killed_run_resumes_without_rerunning_finished_nodes(
+    marks: Path, cli_env: dict[str, str]
+) -> None:
+    cli_env["UPDRAFT_TEST_DIR"] = str(marks)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "updraft.cli", "run", str(RESOURCES / "wf_failing.py"),
+         "slow_chain"],
+        env=cli_env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while count_marks(marks, "step-2") == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    store = local_store()[0]
+    execution = store.list_executions()[0]
+    before = {n.node_id: n.phase for n in store.get_nodes(execution.id)}
+    assert before["n0"] == NodePhase.SUCCEEDED and before["n5"] == NodePhase.QUEUED
+    resumed = subprocess.run(
+        [sys.executable, "-m", "updraft.cli", "run", "--resume", execution.id],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "o0: 6" in resumed.stdout
+    assert count_marks(marks, "step-0") == 1  # finished before the kill: not run again
+    assert count_marks(marks, "step-5") == 1

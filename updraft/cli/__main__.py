@@ -1,0 +1,5 @@
+"""``python -m updraft.cli``: the same as the ``updraft`` command."""
+
+from updraft.cli import main
+
+main()

@@ -1,0 +1,161 @@
+"""``updraft run``: run a workflow or task from a file on this machine and print its outputs."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+import msgspec
+
+from updraft.cli._inputs import InputError, inputs_help, parse_inputs
+from updraft.cli._render import LiveProgress, literal_text
+from updraft.compiler import CompileError
+from updraft.model import ExecutionDocument, ExecutionPhase
+from updraft.runner import (
+    EXECUTORS,
+    EntityNotFoundError,
+    RunResult,
+    find_entity,
+    load_file,
+    resume,
+    run_entity,
+)
+from updraft.types import TypeAnnotationError, TypeConversionError
+
+
+def _print_result(result: RunResult, as_json: bool) -> None:
+    document = result.document
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(document), indent=2).decode())
+        return
+    execution = document.execution
+    if execution.phase == ExecutionPhase.SUCCEEDED:
+        hits = sum(1 for n in document.nodes if n.cache.value == "hit")
+        click.echo(
+            f"execution {execution.id} SUCCEEDED ({len(document.nodes)} nodes"
+            + (f", {hits} from cache" if hits else "")
+            + ")",
+            err=True,
+        )
+        for name, literal in (execution.outputs or {}).items():
+            click.echo(f"{name}: {literal_text(literal)}")
+        return
+    error = execution.error
+    click.echo(f"execution {execution.id} {execution.phase.value}", err=True)
+    if error is not None:
+        click.echo(error.message, err=True)
+        if error.traceback:
+            click.echo(error.traceback.rstrip(), err=True)
+
+
+def _exit_code(document: ExecutionDocument) -> int:
+    return 0 if document.execution.phase == ExecutionPhase.SUCCEEDED else 1
+
+
+@click.command(
+    "run",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the execution JSON document.")
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default=None,
+    help="Where tasks run: warm worker processes (default) or this process.",
+)
+@click.option("--resume", "resume_id", metavar="EXECUTION_ID", help="Continue an interrupted run.")
+@click.option("--home", envvar="UPDRAFT_HOME", help="The updraft home (database and blobs).")
+@click.argument("file", required=False)
+@click.argument("name", required=False)
+@click.argument("inputs", nargs=-1, type=click.UNPROCESSED)
+def run_command(
+    as_json: bool,
+    executor: str | None,
+    resume_id: str | None,
+    home: str | None,
+    file: str | None,
+    name: str | None,
+    inputs: tuple[str, ...],
+) -> None:
+    """Run workflow (or task) NAME from FILE here and print its outputs.
+
+    Inputs follow NAME as --input_name value; `updraft run FILE NAME --help` lists them.
+    Exit status: 0 succeeded, 1 the execution failed, 2 a usage or input error.
+    """
+    if resume_id:
+        _resume(resume_id, file, name, executor, home, as_json)
+        return
+    if not file or not name:
+        raise click.UsageError("give a workflow file and a workflow or task name: FILE NAME")
+    try:
+        wf = find_entity(load_file(file), name)
+    except (FileNotFoundError, EntityNotFoundError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except (CompileError, TypeAnnotationError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if "--help" in inputs or "-h" in inputs:
+        click.echo(inputs_help(wf.python_interface, wf.name, wf.spec.docstring))
+        return
+    values = parse_inputs(wf.python_interface, list(inputs), wf.name)
+    result = _run_with_progress(
+        lambda listener, created: run_entity(
+            wf, values, executor=executor, home=home, listener=listener, on_created=created
+        ),
+        len(wf.spec.nodes),
+        as_json,
+    )
+    _print_result(result, as_json)
+    sys.exit(_exit_code(result.document))
+
+
+def _resume(
+    execution_id: str,
+    file: str | None,
+    name: str | None,
+    executor: str | None,
+    home: str | None,
+    as_json: bool,
+) -> None:
+    wf = find_entity(load_file(file), name) if file and name else None
+    from updraft.store import NotFoundError
+
+    try:
+        result = _run_with_progress(
+            lambda listener, _created: resume(
+                execution_id, wf, executor=executor, home=home, listener=listener
+            ),
+            len(wf.spec.nodes) if wf else 0,
+            as_json,
+        )
+    except NotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    _print_result(result, as_json)
+    sys.exit(_exit_code(result.document))
+
+
+def _run_with_progress(start: Any, total: int, as_json: bool) -> RunResult:
+    created: list[str] = []
+
+    def on_created(execution_id: str) -> None:
+        created.append(execution_id)
+        if not as_json:
+            click.echo(f"execution {execution_id} started", err=True)
+
+    live = sys.stderr.isatty() and not as_json and total > 0
+    try:
+        if live:
+            with LiveProgress(total) as progress:
+                return start(progress, on_created)  # type: ignore[no-any-return]
+        return start(None, on_created)  # type: ignore[no-any-return]
+    except KeyboardInterrupt:
+        if created:
+            click.echo(
+                f"\ninterrupted; continue with: updraft run --resume {created[0]}", err=True
+            )
+        sys.exit(130)
+    except (TypeConversionError, TypeError, ValueError) as exc:
+        if created:
+            raise
+        raise InputError(str(exc)) from None

@@ -1,0 +1,356 @@
+"""The reconciler: drives one execution from its recorded state to a terminal phase.
+
+It starts every node whose inputs are ready, serves cached nodes from the catalog, hands the
+rest to the executor in batches, applies results (retries, failures, outputs) and records
+every transition. Changes are committed per tick: at most ``tick_seconds`` of work, and
+always before the engine sleeps, so a kill loses at most the last tick, which a resumed run
+repeats. The reconciler keeps no state that cannot be rebuilt from the store.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from updraft.engine._state import RunState
+from updraft.engine.executors import Executor
+from updraft.model import (
+    AttemptRequest,
+    AttemptResult,
+    CacheStatus,
+    ErrorInfo,
+    Event,
+    Execution,
+    ExecutionPhase,
+    Literal,
+    NodeExecution,
+    NodePhase,
+    Outcome,
+)
+from updraft.store._interface import CachePut, MetadataStore, Tick
+
+#: Called with each node whose state changed, and with None when the execution changed.
+Listener = Callable[[RunState, NodeExecution | None], None]
+
+_RETRYABLE = {Outcome.USER_ERROR, Outcome.TIMED_OUT, Outcome.OOM}
+_RERUN_ON_RESUME = {NodePhase.RUNNING, NodePhase.FAILED, NodePhase.ABORTED, NodePhase.TIMED_OUT}
+_FINAL_PHASE = {
+    Outcome.USER_ERROR: NodePhase.FAILED,
+    Outcome.SYSTEM_ERROR: NodePhase.FAILED,
+    Outcome.OOM: NodePhase.FAILED,
+    Outcome.TIMED_OUT: NodePhase.TIMED_OUT,
+    Outcome.CANCELLED: NodePhase.ABORTED,
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    """Runs executions recorded in ``store`` on ``executor``.
+
+    Args:
+        store: where executions, nodes, events and the cache live.
+        executor: where attempts run.
+        blob_root: the blob store's root, handed to workers with each attempt.
+        system_retries: how many system failures (a worker that died) a node may have
+            before it fails; separate from the task's ``retries``.
+        tick_seconds: the longest stretch of work between two commits.
+        listener: told of every change, e.g. to draw progress.
+    """
+
+    def __init__(
+        self,
+        store: MetadataStore,
+        executor: Executor,
+        blob_root: str,
+        *,
+        system_retries: int = 3,
+        tick_seconds: float = 0.01,
+        listener: Listener | None = None,
+        code_version: str = "",
+    ) -> None:
+        self.store = store
+        self.executor = executor
+        self.blob_root = blob_root
+        self.system_retries = system_retries
+        self.tick_seconds = tick_seconds
+        self.listener = listener
+        self.code_version = code_version
+        self._tick = Tick(execution_id="")
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, execution_id: str) -> RunState:
+        """Rebuild an execution's state from the store, ready to run or resume.
+
+        Nodes that were running when the last process stopped are queued again: their
+        attempts are lost with that process, and outputs are only ever recorded once.
+        """
+        execution = self.store.get_execution(execution_id)
+        spec = self.store.get_workflow_spec(execution.spec_hash)
+        nodes = self.store.get_nodes(execution_id)
+        reset = []
+        for node in nodes:
+            if node.phase in _RERUN_ON_RESUME:
+                node.phase = NodePhase.QUEUED
+                node.attempts = 0
+                node.system_failures = 0
+                node.error = None
+                node.ended_at = None
+                node.duration_s = None
+                reset.append(node.node_id)
+        state = RunState.build(spec, execution, nodes)
+        state.reset = reset
+        return state
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def run(self, execution_id: str) -> Execution:
+        """Run (or resume) an execution to its end and return its final record."""
+        state = self.load(execution_id)
+        self._tick = Tick(execution_id=execution_id)
+        if state.execution.phase.terminal and state.execution.phase == ExecutionPhase.SUCCEEDED:
+            return state.execution
+        self._set_execution(state, ExecutionPhase.RUNNING, started=True)
+        for node_id, node in state.nodes.items():
+            if node.phase == NodePhase.QUEUED and state.waiting_on[node_id] == 0:
+                state.ready.append(node_id)
+        self._tick.nodes.extend(state.nodes[node_id] for node_id in state.reset)
+        if state.remaining == 0:
+            self._finish(state)
+        tick_started = time.perf_counter()
+        try:
+            while not state.execution.phase.terminal:
+                progressed = self._start_ready(state)
+                results = self.executor.results()
+                if results:
+                    self._apply(state, results)
+                    progressed = True
+                if self._tick.empty():
+                    tick_started = time.perf_counter()
+                    if not progressed:
+                        self.executor.wait(0.5)
+                    continue
+                age = time.perf_counter() - tick_started
+                if age >= self.tick_seconds:
+                    self._commit()
+                elif not progressed:
+                    self.executor.wait(self.tick_seconds - age)
+        finally:
+            self._commit()
+        return state.execution
+
+    # -- starting nodes --------------------------------------------------------------------
+
+    def _start_ready(self, state: RunState) -> bool:
+        progressed = False
+        while state.ready:
+            batch: list[AttemptRequest] = []
+            to_check: list[tuple[str, dict[str, Literal], str]] = []
+            while state.ready:
+                node_id = state.ready.popleft()
+                node = state.nodes[node_id]
+                if node.phase != NodePhase.QUEUED:
+                    continue
+                task = state.task_of(node_id)
+                inputs = state.node_inputs(node_id)
+                if task.cache.enabled:
+                    to_check.append((node_id, inputs, state.cache_key(task, inputs)))
+                else:
+                    batch.append(self._attempt(state, node_id, inputs))
+            if to_check:
+                hits = self.store.cache_lookup([key for _, _, key in to_check])
+                for node_id, inputs, key in to_check:
+                    outputs = hits.get(key)
+                    if outputs is not None:
+                        self._succeed(state, node_id, outputs, CacheStatus.HIT)
+                    else:
+                        batch.append(self._attempt(state, node_id, inputs))
+            if batch:
+                self.executor.submit(batch)
+            progressed = progressed or bool(batch or to_check)
+        return progressed
+
+    def _attempt(
+        self, state: RunState, node_id: str, inputs: dict[str, Literal]
+    ) -> AttemptRequest:
+        node = state.nodes[node_id]
+        task = state.task_of(node_id)
+        node.attempts += 1
+        now = _now()
+        if node.started_at is None:
+            node.started_at = now
+        node.phase = NodePhase.RUNNING
+        node.cache = CacheStatus.MISS if task.cache.enabled else CacheStatus.DISABLED
+        execution_id = state.execution.id
+        attempt_id = f"{execution_id}/{node_id}/{node.attempts}"
+        state.running[attempt_id] = node_id
+        self._node_changed(state, node, NodePhase.RUNNING)
+        return AttemptRequest(
+            id=attempt_id,
+            execution_id=execution_id,
+            node_id=node_id,
+            attempt=node.attempts,
+            task_name=task.name,
+            entry_point=task.entry_point,
+            inputs=inputs,
+            output_prefix=attempt_id,
+            blob_root=self.blob_root,
+            by_value=task.by_value,
+            code_version=self.code_version,
+            code_paths=state.execution.code_paths,
+            requests=task.requests,
+            limits=task.limits,
+            environment=task.environment,
+            timeout_s=task.timeout_s,
+        )
+
+    # -- results ---------------------------------------------------------------------------
+
+    def _apply(self, state: RunState, results: list[AttemptResult]) -> None:
+        for result in results:
+            node_id = state.running.pop(result.attempt_id, None)
+            if node_id is None or state.execution.phase.terminal:
+                continue
+            node = state.nodes[node_id]
+            if result.log_uri:
+                node.log_uri = result.log_uri
+            if result.outcome == Outcome.SUCCEEDED:
+                task = state.task_of(node_id)
+                outputs = result.outputs or {}
+                status = CacheStatus.DISABLED
+                if task.cache.enabled:
+                    key = state.cache_key(task, state.node_inputs(node_id))
+                    self._tick.cache_puts.append(CachePut(key, task.name, outputs))
+                    status = CacheStatus.PUT
+                self._succeed(state, node_id, outputs, status)
+                continue
+            self._failed_attempt(state, node_id, result)
+
+    def _failed_attempt(self, state: RunState, node_id: str, result: AttemptResult) -> None:
+        node = state.nodes[node_id]
+        task = state.task_of(node_id)
+        error = result.error or ErrorInfo(kind=result.outcome.value, message=result.outcome.value)
+        node.error = error
+        if result.outcome == Outcome.SYSTEM_ERROR:
+            node.system_failures += 1
+            retry = node.system_failures <= self.system_retries
+        else:
+            retry = (
+                result.outcome in _RETRYABLE
+                and node.attempts - node.system_failures <= task.retries
+            )
+        if retry:
+            node.phase = NodePhase.QUEUED
+            self._node_changed(state, node, NodePhase.QUEUED, detail=f"retry: {error.message}")
+            state.ready.append(node_id)
+            return
+        phase = _FINAL_PHASE.get(result.outcome, NodePhase.FAILED)
+        node.phase = phase
+        node.mark_ended(_now())
+        self._node_changed(state, node, phase, detail=error.message)
+        self._fail_execution(state, node, error)
+
+    def _succeed(
+        self, state: RunState, node_id: str, outputs: dict[str, Literal], status: CacheStatus
+    ) -> None:
+        node = state.nodes[node_id]
+        now = _now()
+        node.phase = NodePhase.SUCCEEDED
+        node.outputs = outputs
+        node.cache = status
+        node.error = None
+        if node.started_at is None:
+            node.started_at = now
+        node.mark_ended(now)
+        self._node_changed(state, node, NodePhase.SUCCEEDED, detail=status.value)
+        state.remaining -= 1
+        for down in state.downstream[node_id]:
+            state.waiting_on[down] -= 1
+            if state.waiting_on[down] == 0:
+                state.ready.append(down)
+        if state.remaining == 0:
+            self._finish(state)
+
+    # -- the execution ---------------------------------------------------------------------
+
+    def _finish(self, state: RunState) -> None:
+        try:
+            state.execution.outputs = {
+                name: state.resolve(binding) for name, binding in state.spec.outputs.items()
+            }
+        except KeyError as exc:
+            error = ErrorInfo(kind="BINDING", message=f"workflow output missing: {exc}")
+            state.execution.error = error
+            self._set_execution(state, ExecutionPhase.FAILED, ended=True)
+            return
+        self._set_execution(state, ExecutionPhase.SUCCEEDED, ended=True)
+
+    def _fail_execution(self, state: RunState, node: NodeExecution, error: ErrorInfo) -> None:
+        """Fail immediately (DESIGN, "Failures"): running siblings are aborted."""
+        state.execution.error = ErrorInfo(
+            kind=error.kind,
+            message=f"node {node.name!r} ({node.node_id}) failed: {error.message}",
+            traceback=error.traceback,
+            node=node.node_id,
+        )
+        for attempt_id, other_id in list(state.running.items()):
+            self.executor.cancel(attempt_id)
+            other = state.nodes[other_id]
+            other.phase = NodePhase.ABORTED
+            other.mark_ended(_now())
+            self._node_changed(state, other, NodePhase.ABORTED, detail="sibling failed")
+        state.running.clear()
+        self._set_execution(state, ExecutionPhase.FAILED, ended=True)
+
+    def abort(self, state: RunState, reason: str) -> None:
+        """Stop an execution on request: running nodes are cancelled, the phase ABORTED."""
+        for attempt_id, node_id in list(state.running.items()):
+            self.executor.cancel(attempt_id)
+            node = state.nodes[node_id]
+            node.phase = NodePhase.ABORTED
+            node.mark_ended(_now())
+            self._node_changed(state, node, NodePhase.ABORTED, detail=reason)
+        state.running.clear()
+        state.execution.error = ErrorInfo(kind="ABORTED", message=reason)
+        self._set_execution(state, ExecutionPhase.ABORTED, ended=True)
+        self._commit()
+
+    def _set_execution(
+        self, state: RunState, phase: ExecutionPhase, *, started: bool = False, ended: bool = False
+    ) -> None:
+        execution = state.execution
+        execution.phase = phase
+        if started:
+            execution.started_at = execution.started_at or _now()
+            execution.ended_at = None
+            execution.error = None
+        if ended:
+            execution.ended_at = _now()
+        self._tick.execution = execution
+        self._tick.events.append(Event(execution.id, phase.value, time.time()))
+        if self.listener is not None:
+            self.listener(state, None)
+
+    def _node_changed(
+        self, state: RunState, node: NodeExecution, phase: NodePhase, detail: str = ""
+    ) -> None:
+        self._tick.nodes.append(node)
+        self._tick.events.append(
+            Event(state.execution.id, phase.value, time.time(), node.node_id, node.attempts,
+                  detail)
+        )
+        if self.listener is not None:
+            self.listener(state, node)
+
+    def _commit(self) -> None:
+        tick = self._tick
+        if tick.empty():
+            return
+        # A node may change several times in one tick; the last state is what counts.
+        tick.nodes = list({n.node_id: n for n in tick.nodes}.values())
+        self.store.commit_tick(tick)
+        self._tick = Tick(execution_id=tick.execution_id)

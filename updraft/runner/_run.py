@@ -1,0 +1,281 @@
+"""Running a compiled workflow locally: record it, drive it with the engine, collect outputs.
+
+`updraft run` and calling a workflow in Python both end here, and both go through the same
+engine and store as the server, so local and remote runs cannot behave differently.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import hashlib
+import os
+import secrets
+import sys
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from updraft.compiler import Workflow
+from updraft.engine import Engine, Listener
+from updraft.engine.executors import Executor, InlineExecutor, ProcessExecutor
+from updraft.model import (
+    Execution,
+    ExecutionDocument,
+    ExecutionPhase,
+    Literal,
+    NodeExecution,
+    WorkflowSpec,
+    content_hash,
+)
+from updraft.store import BlobStore, MetadataStore, open_store, updraft_home
+from updraft.types import to_literal, to_python
+
+EXECUTORS = ("inline", "process")
+
+
+class ExecutionFailedError(RuntimeError):
+    """A workflow run ended in a phase other than SUCCEEDED.
+
+    Attributes:
+        document: the execution JSON, with the failing node's error and traceback.
+    """
+
+    def __init__(self, document: ExecutionDocument) -> None:
+        self.document = document
+        error = document.execution.error
+        detail = error.message if error else "no error recorded"
+        message = f"execution {document.execution.id} {document.execution.phase.value}: {detail}"
+        if error and error.traceback:
+            message += "\n\n" + error.traceback
+        super().__init__(message)
+
+
+@dataclasses.dataclass
+class RunResult:
+    """What a local run produced: the recorded execution and the workflow's Python outputs."""
+
+    document: ExecutionDocument
+    workflow: Workflow[Any, Any] | None
+    blob_store: BlobStore
+
+    @property
+    def execution(self) -> Execution:
+        return self.document.execution
+
+    @property
+    def succeeded(self) -> bool:
+        return self.execution.phase == ExecutionPhase.SUCCEEDED
+
+    @property
+    def python_outputs(self) -> Any:
+        """The outputs as the workflow's annotations say.
+
+        Raises:
+            ExecutionFailedError: when the run did not succeed.
+        """
+        if not self.succeeded:
+            raise ExecutionFailedError(self.document)
+        if self.workflow is None:
+            raise ValueError("Python outputs need the workflow; use execution.outputs instead")
+        iface = self.workflow.python_interface
+        literals = self.execution.outputs or {}
+        values = {
+            name: to_python(literals[name], iface.outputs[name], self.blob_store)
+            for name in iface.outputs
+        }
+        return iface.outputs_from_dict(values)
+
+
+class _Local:
+    """The stores and warm executors of this process, shared by successive runs."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stores: dict[str, tuple[MetadataStore, BlobStore]] = {}
+        self.executors: dict[str, tuple[str, Executor]] = {}
+
+    def store(self, home: str) -> tuple[MetadataStore, BlobStore]:
+        with self.lock:
+            if home not in self.stores:
+                self.stores[home] = open_store(home)
+            return self.stores[home]
+
+    def executor(self, kind: str, blob_store: BlobStore, blob_root: str) -> Executor:
+        """A warm executor of ``kind``; one per kind, replaced when the blob root changes."""
+        if kind not in EXECUTORS:
+            raise ValueError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
+        with self.lock:
+            current = self.executors.get(kind)
+            if current is not None and current[0] == blob_root:
+                return current[1]
+            if current is not None:
+                current[1].close()
+            executor: Executor = (
+                InlineExecutor(blob_store) if kind == "inline" else ProcessExecutor(blob_root)
+            )
+            self.executors[kind] = (blob_root, executor)
+            return executor
+
+    def close(self) -> None:
+        for _, executor in self.executors.values():
+            executor.close()
+        for store, _ in self.stores.values():
+            store.close()
+        self.executors.clear()
+        self.stores.clear()
+
+
+_local = _Local()
+atexit.register(_local.close)
+
+
+def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> WorkflowSpec:
+    """Store the pickled functions of tasks that workers cannot import by name."""
+    import cloudpickle
+
+    tasks = dict(wf.spec.tasks)
+    for name, task in wf.tasks.items():
+        if not task.identity.by_value:
+            continue
+        module = sys.modules.get(task.function.__module__)
+        if module is not None and module.__name__ != "__main__":
+            cloudpickle.register_pickle_by_value(module)
+        payload = cloudpickle.dumps(task.function)
+        digest = hashlib.sha256(payload).hexdigest()
+        uri = blobs.put_bytes("code", f"{digest}.pkl", payload)
+        tasks[name] = msgspec.structs.replace(tasks[name], by_value=uri)
+    return msgspec.structs.replace(wf.spec, tasks=tasks)
+
+
+def _code_paths(wf: Workflow[Any, Any]) -> tuple[str, ...]:
+    roots = [wf.identity.project_root] + [t.identity.project_root for t in wf.tasks.values()]
+    return tuple(dict.fromkeys(r for r in roots if r))
+
+
+def _input_literals(
+    wf: Workflow[Any, Any], inputs: dict[str, Any], blobs: BlobStore, prefix: str
+) -> dict[str, Literal]:
+    iface = wf.python_interface
+    unknown = sorted(set(inputs) - set(iface.inputs))
+    if unknown:
+        raise TypeError(
+            f"workflow {wf.name!r} has no input(s) {unknown}; its inputs are "
+            f"{sorted(iface.inputs)}"
+        )
+    literals: dict[str, Literal] = {}
+    for name, info in iface.inputs.items():
+        if name in inputs:
+            value = inputs[name]
+        elif info.has_default:
+            value = info.default
+        else:
+            raise TypeError(
+                f"workflow {wf.name!r} needs input {name!r} ({info.literal_type.describe()}); "
+                f"pass {name}=..."
+            )
+        literals[name] = to_literal(value, info.annotation, blobs, prefix)
+    return literals
+
+
+def new_execution_id() -> str:
+    """A short, unique id that sorts by creation time: ``261128150501a3f9c2``."""
+    return datetime.now(UTC).strftime("%y%m%d%H%M%S") + secrets.token_hex(3)
+
+
+def default_executor() -> str:
+    return os.environ.get("UPDRAFT_EXECUTOR", "process")
+
+
+def create_execution(
+    wf: Workflow[Any, Any],
+    inputs: dict[str, Any],
+    store: MetadataStore,
+    blobs: BlobStore,
+    *,
+    launched_by: str = "cli",
+    labels: dict[str, str] | None = None,
+) -> Execution:
+    """Record a new QUEUED execution of ``wf`` with its inputs converted and uploaded."""
+    execution_id = new_execution_id()
+    spec = _ship_by_value(wf, blobs)
+    spec_hash = content_hash(spec)
+    store.put_workflow_spec(spec_hash, spec)
+    literals = _input_literals(wf, inputs, blobs, f"{execution_id}/inputs")
+    execution = Execution(
+        id=execution_id,
+        workflow=wf.name,
+        spec_hash=spec_hash,
+        inputs=literals,
+        created_at=datetime.now(UTC),
+        launched_by=launched_by,
+        labels=dict(labels or {}),
+        code_paths=_code_paths(wf),
+    )
+    nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]
+    store.create_execution(execution, nodes)
+    return execution
+
+
+def run_entity(
+    wf: Workflow[Any, Any],
+    inputs: dict[str, Any],
+    *,
+    executor: str | None = None,
+    home: str | None = None,
+    listener: Listener | None = None,
+    launched_by: str = "cli",
+    on_created: Any = None,
+) -> RunResult:
+    """Run ``wf`` to the end on this machine and return the result.
+
+    Args:
+        wf: the compiled workflow (a task is wrapped by `updraft.compiler.task_workflow`).
+        inputs: Python values by input name; missing ones take their defaults.
+        executor: ``process`` (default, or ``$UPDRAFT_EXECUTOR``) or ``inline``.
+        home: the updraft home (database and blobs); ``$UPDRAFT_HOME`` or ``~/.updraft``.
+        listener: told of every node change, e.g. to draw progress.
+        on_created: called with the execution id once it is recorded.
+    """
+    home = str(home or updraft_home())
+    store, blobs = _local.store(home)
+    execution = create_execution(wf, inputs, store, blobs, launched_by=launched_by)
+    if on_created is not None:
+        on_created(execution.id)
+    return _drive(wf, execution.id, store, blobs, executor, listener)
+
+
+def resume(
+    execution_id: str,
+    wf: Workflow[Any, Any] | None = None,
+    *,
+    executor: str | None = None,
+    home: str | None = None,
+    listener: Listener | None = None,
+) -> RunResult:
+    """Continue an interrupted or failed execution, re-running only unfinished nodes."""
+    home = str(home or updraft_home())
+    store, blobs = _local.store(home)
+    return _drive(wf, execution_id, store, blobs, executor, listener)
+
+
+def _drive(
+    wf: Workflow[Any, Any] | None,
+    execution_id: str,
+    store: MetadataStore,
+    blobs: BlobStore,
+    executor: str | None,
+    listener: Listener | None,
+) -> RunResult:
+    blob_root = blobs.root
+    runner = _local.executor(executor or default_executor(), blobs, blob_root)
+    engine = Engine(store, runner, blob_root, listener=listener)
+    engine.run(execution_id)
+    return RunResult(store.get_document(execution_id), wf, blobs)
+
+
+def local_store(home: str | None = None) -> tuple[MetadataStore, BlobStore]:
+    """The store of the local home, opened once per process."""
+    return _local.store(str(home or updraft_home()))

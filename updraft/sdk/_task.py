@@ -1,0 +1,170 @@
+"""`@task`: a typed Python function that the engine can run, cache and retry.
+
+Called inside a workflow body, a task adds a node; called anywhere else it is the plain
+function it decorates, so unit tests of task logic need no engine.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import inspect
+import sys
+from collections.abc import Callable
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from updraft.model import CachePolicy, ResourceSpec, SourceLocation, TaskSpec
+from updraft.sdk._identity import CodeIdentity, identify
+from updraft.sdk._resources import Resources
+from updraft.sdk._tracing import active_tracer
+from updraft.types import interface_of
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _location(func: Callable[..., Any]) -> SourceLocation | None:
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return None
+    return SourceLocation(file=code.co_filename, line=code.co_firstlineno)
+
+
+def _timeout_seconds(timeout: float | datetime.timedelta | None) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, datetime.timedelta):
+        return timeout.total_seconds()
+    return float(timeout)
+
+
+def _source_version(func: Callable[..., Any]) -> str:
+    """A cache version derived from the source, used when the user gives none."""
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        source = func.__qualname__
+    return "src-" + hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+class PythonTask(Generic[P, R]):
+    """A task made by `task`. Its ``spec`` is what the engine and the store see."""
+
+    def __init__(
+        self,
+        function: Callable[P, R],
+        *,
+        cache: bool,
+        cache_version: str,
+        retries: int,
+        timeout: float | datetime.timedelta | None,
+        requests: Resources | None,
+        limits: Resources | None,
+        environment: dict[str, str] | None,
+    ) -> None:
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.identity: CodeIdentity = identify(function)
+        self.python_interface = interface_of(function)
+        if retries < 0:
+            raise ValueError(f"task {self.identity.name!r}: retries must be >= 0, got {retries}")
+        version = cache_version or (_source_version(function) if cache else "")
+        self.spec = TaskSpec(
+            name=self.identity.name,
+            entry_point=self.identity.entry_point,
+            interface=self.python_interface.to_model(),
+            cache=CachePolicy(enabled=cache, version=version),
+            retries=retries,
+            timeout_s=_timeout_seconds(timeout),
+            requests=requests.to_spec() if requests else ResourceSpec(),
+            limits=limits.to_spec() if limits else ResourceSpec(),
+            environment=dict(environment or {}),
+            location=_location(function),
+            docstring=inspect.getdoc(function) or "",
+        )
+
+    @property
+    def name(self) -> str:
+        """``module.qualname``, the task's identity for caching and registration."""
+        return self.spec.name
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        tracer = active_tracer()
+        if tracer is not None:
+            result: R = tracer.call_task(self, args, kwargs, sys._getframe(1))
+            return result
+        return self.function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<task {self.name}>"
+
+
+@overload
+def task(_function: Callable[P, R], /) -> PythonTask[P, R]: ...
+
+
+@overload
+def task(
+    *,
+    cache: bool = False,
+    cache_version: str = "",
+    retries: int = 0,
+    timeout: float | datetime.timedelta | None = None,
+    requests: Resources | None = None,
+    limits: Resources | None = None,
+    environment: dict[str, str] | None = None,
+) -> Callable[[Callable[P, R]], PythonTask[P, R]]: ...
+
+
+def task(
+    _function: Callable[P, R] | None = None,
+    /,
+    *,
+    cache: bool = False,
+    cache_version: str = "",
+    retries: int = 0,
+    timeout: float | datetime.timedelta | None = None,
+    requests: Resources | None = None,
+    limits: Resources | None = None,
+    environment: dict[str, str] | None = None,
+) -> PythonTask[P, R] | Callable[[Callable[P, R]], PythonTask[P, R]]:
+    """Make a function a task.
+
+    Args:
+        cache: reuse outputs for equal inputs (key: task name, ``cache_version``, interface,
+            input hashes).
+        cache_version: bump it to invalidate the cache; derived from the source when empty.
+        retries: how many more times a user error, timeout or OOM is retried
+            (``retries=2`` means up to 3 attempts).
+        timeout: seconds (or a timedelta) after which the attempt is killed.
+        requests: what the task needs to start; decides how many run at once.
+        limits: what the task may use; memory and CPU are enforced.
+        environment: variables set for the task's process.
+
+    Raises:
+        updraft.types.TypeAnnotationError: a parameter or the return lacks a usable
+            annotation.
+
+    Example:
+        >>> @task(cache=True, cache_version="1.0", limits=Resources(mem="200Mi"))
+        ... def double(x: int) -> int:
+        ...     return 2 * x
+    """
+
+    def wrap(function: Callable[P, R]) -> PythonTask[P, R]:
+        return PythonTask(
+            function,
+            cache=cache,
+            cache_version=cache_version,
+            retries=retries,
+            timeout=timeout,
+            requests=requests,
+            limits=limits,
+            environment=environment,
+        )
+
+    if _function is not None:
+        return wrap(_function)
+    return wrap
+
