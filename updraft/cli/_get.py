@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 import msgspec
 
-from updraft.cli._render import literal_text, nodes_table
+from updraft.cli._render import console, literal_text, nodes_table
 
 if TYPE_CHECKING:
     from updraft.store import MetadataStore
@@ -31,7 +31,6 @@ def get_group() -> None:
 @click.option("--home", envvar="UPDRAFT_HOME", help="The updraft home (database and blobs).")
 def get_executions(local: bool, limit: int, as_json: bool, home: str | None) -> None:
     """List recent executions, newest first."""
-    from rich.console import Console
     from rich.table import Table
 
     executions = _local_store(home).list_executions(limit=limit)
@@ -49,7 +48,7 @@ def get_executions(local: bool, limit: int, as_json: bool, home: str | None) -> 
         )
         started = e.started_at.strftime("%Y-%m-%d %H:%M:%S") if e.started_at else ""
         table.add_row(e.id, e.workflow, e.phase.value, e.launched_by, started, duration)
-    Console().print(table)
+    console().print(table)
 
 
 @get_group.command("execution")
@@ -59,8 +58,6 @@ def get_executions(local: bool, limit: int, as_json: bool, home: str | None) -> 
 @click.option("--home", envvar="UPDRAFT_HOME", help="The updraft home (database and blobs).")
 def get_execution(execution_id: str, local: bool, as_json: bool, home: str | None) -> None:
     """Show one execution: its nodes, phases, durations, cache status and outputs."""
-    from rich.console import Console
-
     from updraft.store import NotFoundError
 
     try:
@@ -70,11 +67,11 @@ def get_execution(execution_id: str, local: bool, as_json: bool, home: str | Non
     if as_json:
         click.echo(msgspec.json.format(msgspec.json.encode(document), indent=2).decode())
         return
-    console = Console()
+    out = console()
     execution = document.execution
-    console.print(f"[bold]{execution.id}[/] {execution.workflow} {execution.phase.value}")
-    console.print(nodes_table(document))
+    out.print(f"[bold]{execution.id}[/] {execution.workflow} {execution.phase.value}")
+    out.print(nodes_table(document))
     for name, literal in (execution.outputs or {}).items():
-        console.print(f"{name}: {literal_text(literal)}")
+        out.print(f"{name}: {literal_text(literal)}")
     if execution.error:
-        console.print(f"[red]{execution.error.message}[/]")
+        out.print(f"[red]{execution.error.message}[/]")

@@ -29,6 +29,13 @@ _PHASE_STYLE = {
 }
 
 
+def console() -> Any:
+    """A rich console; wide when output goes to a file, so ids and names are never wrapped."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
 def literal_text(literal: Literal) -> str:
     """A short human form of a stored value: blobs by URI and preview."""
     if isinstance(literal, Scalar):

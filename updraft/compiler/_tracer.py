@@ -94,7 +94,7 @@ class WorkflowTracer:
         node = _Node(
             id=f"n{len(self.nodes)}",
             task=spec,
-            name=task.__name__,
+            name=task.function.__name__,
             inputs={},
             upstream=[],
             location=location,

@@ -184,7 +184,7 @@ def task_workflow(task: PythonTask[Any, Any]) -> Workflow[Any, Any]:
     node = NodeSpec(
         id="n0",
         task=task.spec.name,
-        name=task.__name__,
+        name=task.function.__name__,
         inputs={k: InputRef(k) for k in iface.inputs},
         location=task.spec.location,
     )

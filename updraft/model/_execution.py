@@ -128,7 +128,7 @@ class AttemptResult(msgspec.Struct, frozen=True, omit_defaults=True):
     worker_id: str = ""
 
 
-class NodeExecution(msgspec.Struct, omit_defaults=True):
+class NodeExecution(msgspec.Struct):
     """The state of one node in one execution, as recorded and as shown."""
 
     node_id: str
@@ -151,7 +151,7 @@ class NodeExecution(msgspec.Struct, omit_defaults=True):
             self.duration_s = (at - self.started_at).total_seconds()
 
 
-class Execution(msgspec.Struct, omit_defaults=True):
+class Execution(msgspec.Struct):
     """One run of a workflow: inputs, outputs, phase and who launched it."""
 
     id: str
@@ -183,7 +183,7 @@ class Event(msgspec.Struct, frozen=True, omit_defaults=True):
     detail: str = ""
 
 
-class ExecutionDocument(msgspec.Struct, omit_defaults=True):
+class ExecutionDocument(msgspec.Struct):
     """The execution JSON of DESIGN's contract: the execution and its nodes, in node order."""
 
     execution: Execution

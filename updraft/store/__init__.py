@@ -1,1 +1,48 @@
-"""store."""
+"""The store layer: execution metadata in SQL, data in a blob store.
+
+`SqlMetadataStore` keeps executions, their nodes and events, compiled specs and the cache
+catalog in SQLite or PostgreSQL; `BlobStore` keeps files, frames and pickles in a local folder
+or any fsspec location. `open_store` opens both from updraft's home (``$UPDRAFT_HOME``,
+default ``~/.updraft``), which local runs and the local server share.
+
+This package imports only the model, SQLAlchemy and Alembic (when a database is opened) and
+fsspec (when a remote location is used). Importing it is cheap: SQLAlchemy loads on first use
+of `SqlMetadataStore`, so a worker process that only needs `BlobStore` never pays for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from updraft.store._blobs import BlobStore
+from updraft.store._home import open_store, updraft_home
+from updraft.store._interface import (
+    CachePut,
+    MetadataStore,
+    NotFoundError,
+    SchemaVersionError,
+    Tick,
+)
+
+if TYPE_CHECKING:
+    from updraft.store._sql import SqlMetadataStore
+
+__all__ = [
+    "BlobStore",
+    "CachePut",
+    "MetadataStore",
+    "NotFoundError",
+    "SchemaVersionError",
+    "SqlMetadataStore",
+    "Tick",
+    "open_store",
+    "updraft_home",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SqlMetadataStore":
+        from updraft.store._sql import SqlMetadataStore
+
+        return SqlMetadataStore
+    raise AttributeError(f"module 'updraft.store' has no attribute {name!r}")

@@ -24,6 +24,10 @@ class NotFoundError(LookupError):
     """The named execution or spec is not in the store."""
 
 
+class SchemaVersionError(RuntimeError):
+    """The database was migrated by a newer updraft than this one."""
+
+
 @dataclasses.dataclass
 class CachePut:
     """Outputs to remember under a cache key (see DESIGN: task, version, interface, inputs)."""
@@ -71,9 +75,15 @@ class MetadataStore(abc.ABC):
 
     @abc.abstractmethod
     def list_executions(
-        self, *, project: str | None = None, domain: str | None = None, limit: int = 50
+        self,
+        *,
+        project: str | None = None,
+        domain: str | None = None,
+        limit: int = 50,
+        phases: Sequence[str] | None = None,
     ) -> list[Execution]:
-        """Newest first."""
+        """Newest first. ``phases`` keeps only executions in those phases (e.g. the
+        non-terminal ones, which a restarted server resumes)."""
 
     @abc.abstractmethod
     def get_nodes(self, execution_id: str) -> list[NodeExecution]:

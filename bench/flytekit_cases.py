@@ -1,0 +1,249 @@
+"""Time one benchmark case with flytekit's local execution and print the times as JSON.
+
+It runs inside the flytekit environment (``bench/_flytekit_env.py`` builds it), one case per
+process, and is driven by ``bench/_flytekit_side.py``, which also gives it a scratch home and
+temporary folder (flytekit leaves sandbox folders there). By hand::
+
+    bench/.flytekit-venv/bin/python bench/flytekit_cases.py chain 5
+
+The last line of stdout is one JSON object: ``case``, ``repeats``, ``times`` (seconds of
+each timed repeat), ``units`` (how many tasks, nodes or imports one repeat covers, so that
+``time / units`` is the per-task figure), ``setup_s`` (building and compiling the workflow,
+not timed) and ``result`` (what the workflow returned, to show the work was done).
+
+Cases (the updraft side must time the same things):
+
+- ``chain``: one workflow call running 1,000 trivial tasks ``inc(x) = x + 1``, each fed by
+  the one before; per-task figure = time / 1,000.
+- ``fanout``: one workflow call running 1,000 independent ``inc(x=i)`` whose results form the
+  workflow's ``list[int]`` output; per-task figure = time / 1,000.
+- ``cached_rerun``: a chain of 100 cached tasks run once untimed to fill the cache, then
+  timed reruns; per-node figure = time / 100.
+- ``diabetes_cold``: the diabetes pipeline's first run in a fresh process with an empty
+  cache, libraries imported and workflow compiled before the clock starts; one process per
+  repeat.
+- ``diabetes_warm``: the same pipeline rerun in the process that filled the cache.
+- ``import``: ``import flytekit`` timed with ``time.perf_counter`` inside a fresh process, one
+  process per repeat (after one untimed process that warms the disk cache).
+
+Workflows are built and compiled before the clock starts; only the calls are timed. flytekit
+keeps its local cache in ``~/.flyte/local-cache``; every run here points it at a fresh
+temporary folder instead, so runs are independent and nothing outside is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flytekit import task, workflow
+
+CHAIN_LENGTH = 1000
+FANOUT_WIDTH = 1000
+CACHED_CHAIN_LENGTH = 100
+_IMPORT_PROBE = (
+    "import time\nt = time.perf_counter()\nimport flytekit\nprint(time.perf_counter() - t)\n"
+)
+
+
+def _fresh_cache() -> None:
+    """Point flytekit's local cache at a new, empty temporary folder."""
+    from flytekit.core import local_cache
+
+    local_cache.CACHE_LOCATION = tempfile.mkdtemp(prefix="flytekit-bench-cache-")
+    local_cache.LocalTaskCache.initialize()
+
+
+def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+@task
+def inc(x: int) -> int:
+    """The trivial task of the chain and the fan-out."""
+    return x + 1
+
+
+@task(cache=True, cache_version="1")
+def inc_cached(x: int) -> int:
+    """The trivial task of the cached chain."""
+    return x + 1
+
+
+def _chain_workflow(length: int, *, cached: bool) -> Any:
+    step = inc_cached if cached else inc
+
+    @workflow
+    def chain(x: int = 0) -> int:
+        for _ in range(length):
+            x = step(x=x)
+        return x
+
+    return chain
+
+
+def _fanout_workflow(width: int) -> Any:
+    @workflow
+    def fanout() -> list[int]:
+        return [inc(x=i) for i in range(width)]
+
+    return fanout
+
+
+def _build(factory: Callable[[], Any]) -> tuple[float, Any]:
+    """Define and compile a workflow; returns the seconds it took and the workflow."""
+
+    def build() -> Any:
+        wf = factory()
+        wf.compile()
+        return wf
+
+    return _timed(build)
+
+
+def case_chain(repeats: int) -> dict[str, Any]:
+    """A chain of 1,000 trivial tasks, each fed by the one before."""
+    _fresh_cache()
+    setup, wf = _build(lambda: _chain_workflow(CHAIN_LENGTH, cached=False))
+    runs = [_timed(wf) for _ in range(repeats)]
+    return _report(runs, units=CHAIN_LENGTH, setup=setup)
+
+
+def case_fanout(repeats: int) -> dict[str, Any]:
+    """1,000 independent trivial tasks whose results form the workflow's list output."""
+    _fresh_cache()
+    setup, wf = _build(lambda: _fanout_workflow(FANOUT_WIDTH))
+    runs = [_timed(wf) for _ in range(repeats)]
+    result = runs[-1][1]
+    if list(result) != [i + 1 for i in range(FANOUT_WIDTH)]:
+        raise RuntimeError(f"fanout returned a wrong list, starting {list(result)[:5]}")
+    return _report([(t, len(r)) for t, r in runs], units=FANOUT_WIDTH, setup=setup)
+
+
+def case_cached_rerun(repeats: int) -> dict[str, Any]:
+    """Rerun a chain of 100 cached tasks whose results are all in the cache already."""
+    _fresh_cache()
+    setup, wf = _build(lambda: _chain_workflow(CACHED_CHAIN_LENGTH, cached=True))
+    fill, _ = _timed(wf)
+    runs = [_timed(wf) for _ in range(repeats)]
+    report = _report(runs, units=CACHED_CHAIN_LENGTH, setup=setup)
+    report["fill_s"] = fill
+    return report
+
+
+def case_diabetes_cold(repeats: int) -> dict[str, Any]:
+    """The diabetes pipeline's first run in a fresh process with an empty cache.
+
+    Each repeat is its own process, so that nothing the first run warms up (lazy imports,
+    xgboost's first fit) helps the next; importing the libraries is not timed.
+    """
+    runs = [_in_child("diabetes_cold_once") for _ in range(repeats)]
+    return {
+        "times": [run["times"][0] for run in runs],
+        "units": 1,
+        "setup_s": statistics.median(run["setup_s"] for run in runs),
+        "result": runs[-1]["result"],
+    }
+
+
+def case_diabetes_cold_once(repeats: int) -> dict[str, Any]:
+    """One cold run of the diabetes pipeline in this process (``repeats`` is ignored)."""
+    _fresh_cache()
+    setup, wf = _build(_diabetes_workflow)
+    return _report([_timed(wf)], units=1, setup=setup)
+
+
+def _in_child(case: str) -> dict[str, Any]:
+    """Run ``case`` once in a fresh interpreter and return its report."""
+    done = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), case, "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"case {case!r} failed in its child process (exit {done.returncode}):\n"
+            f"{done.stderr[-4000:]}"
+        )
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
+
+
+def case_diabetes_warm(repeats: int) -> dict[str, Any]:
+    """The diabetes pipeline again, every task answered from the cache."""
+    _fresh_cache()
+    setup, wf = _build(_diabetes_workflow)
+    fill, _ = _timed(wf)
+    runs = [_timed(wf) for _ in range(repeats)]
+    report = _report(runs, units=1, setup=setup)
+    report["fill_s"] = fill
+    return report
+
+
+def case_import(repeats: int) -> dict[str, Any]:
+    """``import flytekit`` timed inside fresh processes (one untimed first to warm the disk)."""
+    times = [_import_once() for _ in range(repeats + 1)][1:]
+    return {"times": times, "units": 1, "setup_s": 0.0, "result": None}
+
+
+def _import_once() -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _diabetes_workflow() -> Any:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import flytekit_diabetes
+
+    return flytekit_diabetes.diabetes_xgboost_model
+
+
+def _report(runs: list[tuple[float, Any]], *, units: int, setup: float) -> dict[str, Any]:
+    return {
+        "times": [t for t, _ in runs],
+        "units": units,
+        "setup_s": setup,
+        "result": runs[-1][1] if runs else None,
+    }
+
+
+CASES: dict[str, Callable[[int], dict[str, Any]]] = {
+    "chain": case_chain,
+    "fanout": case_fanout,
+    "cached_rerun": case_cached_rerun,
+    "diabetes_cold": case_diabetes_cold,
+    "diabetes_cold_once": case_diabetes_cold_once,
+    "diabetes_warm": case_diabetes_warm,
+    "import": case_import,
+}
+
+
+def main(argv: list[str]) -> int:
+    """Run the case named by ``argv[0]`` ``argv[1]`` times and print its JSON line."""
+    if len(argv) != 2 or argv[0] not in CASES or not argv[1].isdigit() or int(argv[1]) < 1:
+        print(
+            f"usage: flytekit_cases.py CASE REPEATS, got {argv!r}; CASE is one of "
+            f"{', '.join(CASES)} and REPEATS a whole number of at least 1",
+            file=sys.stderr,
+        )
+        return 2
+    case, repeats = argv[0], int(argv[1])
+    report = CASES[case](repeats)
+    print(json.dumps({"case": case, "repeats": repeats, **report}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
