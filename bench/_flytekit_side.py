@@ -15,16 +15,14 @@ Run it directly for the flytekit figures alone::
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
+from _case_result import CaseResult
 from _flytekit_env import ensure_flytekit_venv
 
 CASES_SCRIPT = Path(__file__).resolve().parent / "flytekit_cases.py"
@@ -40,39 +38,8 @@ CASES: dict[str, tuple[int, str]] = {
 """Case name -> (default repeats, what its figure measures)."""
 
 _PER_UNIT_MS = {"chain", "fanout", "cached_rerun"}
-
-
-@dataclasses.dataclass(frozen=True)
-class CaseResult:
-    """The times of one case, as flytekit_cases.py reported them.
-
-    Attributes:
-        case: the case's name.
-        times: seconds of each timed repeat.
-        units: tasks (or nodes) one repeat covers; 1 for whole-pipeline and import cases.
-        setup_s: seconds spent building and compiling the workflow, outside the timing.
-        result: what the workflow returned in the last repeat.
-        extra: any other fields of the report (e.g. ``fill_s``, the run that filled the cache).
-    """
-
-    case: str
-    times: list[float]
-    units: int
-    setup_s: float
-    result: Any
-    extra: dict[str, Any]
-
-    @property
-    def median_s(self) -> float:
-        """Median seconds of one repeat."""
-        return statistics.median(self.times)
-
-    @property
-    def figure(self) -> float:
-        """The headline figure: ms per task for the per-task cases, else seconds."""
-        if self.case in _PER_UNIT_MS:
-            return self.median_s / self.units * 1000.0
-        return self.median_s
+TIMEOUT_S = 900
+"""A case still running after this many seconds is stopped and reported as failed."""
 
 
 def run_case(case: str, repeats: int | None = None, *, python: Path | None = None) -> CaseResult:
@@ -89,6 +56,7 @@ def run_case(case: str, repeats: int | None = None, *, python: Path | None = Non
     Raises:
         ValueError: for an unknown case.
         RuntimeError: when the case fails in its process; the message carries its stderr.
+        subprocess.TimeoutExpired: when the case runs longer than ``TIMEOUT_S``.
     """
     if case not in CASES:
         raise ValueError(f"unknown flytekit case {case!r}; expected one of {', '.join(CASES)}")
@@ -103,22 +71,14 @@ def run_case(case: str, repeats: int | None = None, *, python: Path | None = Non
             env=env,
             cwd=scratch,
             check=False,
+            timeout=TIMEOUT_S,
         )
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(
             f"flytekit case {case!r} failed (exit {done.returncode}); its stderr ends with:\n"
             f"{done.stderr[-4000:]}"
         )
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    known = {"case", "repeats", "times", "units", "setup_s", "result"}
-    return CaseResult(
-        case=case,
-        times=report["times"],
-        units=report["units"],
-        setup_s=report["setup_s"],
-        result=report["result"],
-        extra={k: v for k, v in report.items() if k not in known},
-    )
+    return CaseResult.from_stdout(case, done.stdout, per_unit=case in _PER_UNIT_MS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     for case in args.cases or list(CASES):
         result = run_case(case, args.repeats, python=python)
         if args.json:
-            print(json.dumps(dataclasses.asdict(result) | {"figure": result.figure}))
+            print(json.dumps(result.as_json()))
         else:
             print(f"{case:14} {result.figure:10.4f}  {CASES[case][1]}  (result {result.result})")
     return 0

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-RESOURCES = Path(__file__).parent / "resources"
+ROOT = str(Path(__file__).parents[1])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests._support import RESOURCES  # noqa: E402
+
 if str(RESOURCES) not in sys.path:
     sys.path.insert(0, str(RESOURCES))
 
@@ -27,11 +32,6 @@ def marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("UPDRAFT_TEST_DIR", str(folder))
     return folder
-
-
-def count_marks(folder: Path, name: str) -> int:
-    path = folder / name
-    return len(path.read_text()) if path.exists() else 0
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import RESOURCES
+from tests._support import RESOURCES
 
 BASIC = str(RESOURCES / "wf_basic.py")
 FAILING = str(RESOURCES / "wf_failing.py")

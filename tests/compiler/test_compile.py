@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import wf_basic
 
 from updraft import CompileError, task, workflow
 from updraft.model import InputRef, ListBinding, OutputRef, ValueBinding
-
-import wf_basic
 
 
 def test_nodes_get_stable_ids_in_creation_order() -> None:
@@ -119,9 +118,9 @@ def test_returned_type_must_match_declared_output() -> None:
 
 def test_spec_hash_is_stable_across_processes() -> None:
     code = (
-        "import sys, json; sys.path.insert(0, %r);"
+        f"import sys, json; sys.path.insert(0, {str(Path(wf_basic.__file__).parent)!r});"
         "import wf_basic; print(json.dumps(wf_basic.shapes.spec_hash))"
-    ) % str(Path(wf_basic.__file__).parent)
+    )
     hashes = {
         json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
         for _ in range(2)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 
-from updraft import task, workflow
+from updraft import Resources, task, workflow
 
 
 def _mark(name: str) -> int:
@@ -71,3 +71,40 @@ def slow_chain(x: int = 0) -> int:
     for _ in range(6):
         value = step(x=value)
     return value
+
+
+@task
+def crash_once(x: int) -> int:
+    """The worker dies on the first attempt (a system failure), then the task succeeds."""
+    if _mark("crash_once") == 1:
+        os._exit(1)
+    return x + 1
+
+
+@task(timeout=1)
+def sleepy(x: int) -> int:
+    time.sleep(30)
+    return x
+
+
+@task(limits=Resources(mem="200Mi"))
+def hog(megabytes: int) -> int:
+    block = bytearray(megabytes * 2**20)
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    return len(block)
+
+
+@workflow
+def crashing(x: int = 1) -> int:
+    return crash_once(x=x)
+
+
+@workflow
+def too_slow(x: int = 1) -> int:
+    return sleepy(x=x)
+
+
+@workflow
+def too_big(megabytes: int = 500) -> int:
+    return hog(megabytes=megabytes)

@@ -10,14 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+import wf_basic
+import wf_failing
 
+from tests._support import RESOURCES, count_marks
 from updraft import task, workflow
 from updraft.model import CacheStatus, ExecutionPhase, NodePhase
 from updraft.runner import ExecutionFailedError, local_store, run_entity
-
-import wf_basic
-import wf_failing
-from conftest import RESOURCES, count_marks
 
 EXECUTORS = ["inline", "process"]
 
@@ -52,7 +51,7 @@ def test_execution_is_recorded_with_nodes_and_events() -> None:
     phases = [(e.node_id, e.phase) for e in store.list_events(result.execution.id)]
     assert (None, "RUNNING") in phases and (None, "SUCCEEDED") in phases
     assert ("n4", "RUNNING") in phases and ("n4", "SUCCEEDED") in phases
-    assert [e.id for e in store.list_executions()][0] == result.execution.id
+    assert store.list_executions()[0].id == result.execution.id
 
 
 def test_context_names_execution_node_and_attempt() -> None:

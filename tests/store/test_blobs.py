@@ -17,11 +17,15 @@ from updraft.model import BlobIO
 from updraft.store import BlobStore
 
 
-@pytest.fixture(params=["local", "memory"])
+@pytest.fixture(params=["local", "memory", "fsspec-folders"])
 def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
+    """A local folder (fast path), an object store, and an fsspec filesystem with real
+    folders (``local://`` goes through fsspec, unlike a plain path)."""
     if request.param == "local":
         return BlobStore(str(tmp_path / "blobs"))
-    return BlobStore(f"memory://updraft-{uuid.uuid4().hex}/blobs")
+    if request.param == "memory":
+        return BlobStore(f"memory://updraft-{uuid.uuid4().hex}/blobs")
+    return BlobStore(f"local://{tmp_path / 'fsspec-blobs'}")
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -13,13 +13,14 @@ under the root, because users hand in ``https://`` or ``s3://`` files as inputs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import posixpath
 import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -120,8 +121,7 @@ class BlobStore:
         uri = self.uri_for(prefix, name)
         if self._local_root is None:
             fs, path = self._remote(uri)
-            fs.makedirs(posixpath.dirname(path), exist_ok=True)
-            fs.pipe_file(path, data)
+            _write_remote(fs, path, lambda: fs.pipe_file(path, data))
             return uri
         os.makedirs(os.path.dirname(uri), exist_ok=True)
         tmp = _hidden_temp(uri)
@@ -144,8 +144,7 @@ class BlobStore:
         uri = self.uri_for(prefix, name)
         if self._local_root is None:
             fs, path = self._remote(uri)
-            fs.makedirs(posixpath.dirname(path), exist_ok=True)
-            fs.put_file(local_path, path)
+            _write_remote(fs, path, lambda: fs.put_file(local_path, path))
             return uri
         os.makedirs(os.path.dirname(uri), exist_ok=True)
         tmp = _hidden_temp(uri)
@@ -174,9 +173,9 @@ class BlobStore:
             for folder, _dirs, files in os.walk(local_path):
                 rel = os.path.relpath(folder, local_path)
                 target = path if rel == "." else posixpath.join(path, *rel.split(os.sep))
-                fs.makedirs(target, exist_ok=True)
                 for file in files:
-                    fs.put_file(os.path.join(folder, file), posixpath.join(target, file))
+                    src, dest = os.path.join(folder, file), posixpath.join(target, file)
+                    _write_remote(fs, dest, functools.partial(fs.put_file, src, dest))
             return uri
         os.makedirs(os.path.dirname(uri), exist_ok=True)
         tmp = _hidden_temp(uri)
@@ -278,6 +277,16 @@ class BlobStore:
             return self._fs, self._fs_root.rstrip("/") + uri[len(self._root) :]
         fs, path = fsspec.core.url_to_fs(uri)
         return fs, path
+
+
+def _write_remote(fs: Any, path: str, write: Callable[[], object]) -> None:
+    """Run ``write``; where the filesystem has real folders and the parent is missing, create
+    it and try again. Object stores have no folders, so they pay for no extra request."""
+    try:
+        write()
+    except FileNotFoundError:
+        fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        write()
 
 
 def _unstrip(path: str, uri: str, remote: str) -> str:
