@@ -13,20 +13,11 @@ from types import ModuleType
 from typing import Any
 
 from updraft.compiler import Workflow, task_workflow
-from updraft.sdk import PythonTask
+from updraft.sdk import PythonTask, module_for_file
 
 
 class EntityNotFoundError(LookupError):
     """The file has no workflow or task of the given name; the message lists what it has."""
-
-
-def _module_name(path: str) -> tuple[str, str]:
-    folder, filename = os.path.split(os.path.abspath(path))
-    parts = [os.path.splitext(filename)[0]]
-    while os.path.exists(os.path.join(folder, "__init__.py")):
-        folder, package = os.path.split(folder)
-        parts.append(package)
-    return ".".join(reversed(parts)), folder
 
 
 def load_file(path: str) -> ModuleType:
@@ -37,7 +28,7 @@ def load_file(path: str) -> ModuleType:
     """
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no workflow file at {path!r}; give the path of a .py file")
-    module_name, root = _module_name(path)
+    module_name, root = module_for_file(path)
     if root not in sys.path:
         sys.path.insert(0, root)
     existing = sys.modules.get(module_name)

@@ -5,7 +5,7 @@ by the compiler through the hook in `updraft.sdk._tracing`.
 """
 
 from updraft.sdk._context import current_context
-from updraft.sdk._identity import CodeIdentity, identify
+from updraft.sdk._identity import CodeIdentity, identify, module_for_file
 from updraft.sdk._resources import Resources, parse_cpu, parse_memory
 from updraft.sdk._task import PythonTask, task
 from updraft.sdk._tracing import Tracer, active_tracer, tracing
@@ -18,6 +18,7 @@ __all__ = [
     "active_tracer",
     "current_context",
     "identify",
+    "module_for_file",
     "parse_cpu",
     "parse_memory",
     "task",

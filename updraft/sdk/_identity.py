@@ -32,7 +32,8 @@ class CodeIdentity:
         return f"{self.module}:{self.qualname}"
 
 
-def _module_from_file(path: str) -> tuple[str, str]:
+def module_for_file(path: str) -> tuple[str, str]:
+    """The module name of a Python file and its project root, as workers will import it."""
     folder, filename = os.path.split(os.path.abspath(path))
     parts = [os.path.splitext(filename)[0]]
     while os.path.exists(os.path.join(folder, "__init__.py")):
@@ -58,7 +59,7 @@ def identify(func: Callable[..., Any]) -> CodeIdentity:
     module_name = func.__module__
     file = getattr(sys.modules.get(module_name), "__file__", None)
     if file:
-        module, root = _module_from_file(file)
+        module, root = module_for_file(file)
     else:
         module, root = module_name, None
     by_value = (
