@@ -78,6 +78,8 @@ class _Worker:
             self.state = mmap.mmap(f.fileno(), STATE.size)
         self.output = os.open(args.output, os.O_RDONLY)
         self.blob_stores: dict[str, BlobIO] = {}
+        # Downloads live in the worker's scratch folder, which the executor removes with it.
+        self.downloads = os.path.join(args.scratch, "downloads")
         self.log_dirs: set[str] = set()
         self.libc = ctypes.CDLL(None)
         self.decoder = msgspec.msgpack.Decoder(ToWorker)
@@ -91,7 +93,9 @@ class _Worker:
     def blob_io(self, root: str) -> BlobIO:
         found = self.blob_stores.get(root)
         if found is None:
-            found = self.blob_stores[root] = _loaded["BlobStore"](root)
+            found = self.blob_stores[root] = _loaded["BlobStore"](
+                root, scratch_dir=self.downloads
+            )
         return found
 
     def collect_log(self, request: AttemptRequest, result: AttemptResult) -> AttemptResult:
