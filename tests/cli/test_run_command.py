@@ -91,3 +91,26 @@ def test_get_executions_lists_local_runs(cli_env: dict[str, str]) -> None:
     listed = updraft(cli_env, "get", "executions", "--local")
     assert listed.returncode == 0
     assert execution_id in listed.stdout and "SUCCEEDED" in listed.stdout
+
+
+def test_ctrl_c_leaves_a_resumable_execution(cli_env: dict[str, str], tmp_path) -> None:
+    import signal
+    import time
+
+    cli_env["UPDRAFT_TEST_DIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "updraft.cli", "run", FAILING, "slow_chain"],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "step-1").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted; continue with: updraft run --resume " in stderr
+    execution_id = stderr.rsplit("--resume ", 1)[1].split()[0]
+    resumed = updraft(cli_env, "run", "--resume", execution_id)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.strip() == "o0: 6"
+    assert (tmp_path / "step-0").read_text() == "x"  # finished before Ctrl-C: not run again
