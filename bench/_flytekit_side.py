@@ -3,7 +3,7 @@
 Each case runs ``bench/flytekit_cases.py`` in flytekit's own environment (built on first use
 by ``bench/_flytekit_env.py``), in a fresh process whose home and temporary folders point at
 a scratch folder removed afterwards, so flytekit's local cache and sandbox start empty and
-leave nothing behind.
+leave nothing behind; compiled bytecode is cached as ``_children.py`` says.
 
 Run it directly for the flytekit figures alone::
 
@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from _case_result import CaseResult
+from _children import child_environment
 from _flytekit_env import ensure_flytekit_venv
 
 CASES_SCRIPT = Path(__file__).resolve().parent / "flytekit_cases.py"
@@ -63,7 +63,7 @@ def run_case(case: str, repeats: int | None = None, *, python: Path | None = Non
     count = CASES[case][0] if repeats is None else repeats
     interpreter = python if python is not None else ensure_flytekit_venv(quiet=True)
     with tempfile.TemporaryDirectory(prefix="updraft-bench-flytekit-") as scratch:
-        env = {**os.environ, "HOME": scratch, "TMPDIR": scratch}
+        env = child_environment(HOME=scratch, TMPDIR=scratch)
         done = subprocess.run(
             [str(interpreter), str(CASES_SCRIPT), case, str(count)],
             capture_output=True,

@@ -3,7 +3,7 @@
 Each case runs ``bench/updraft_cases.py`` with this interpreter in a fresh process whose
 temporary folder (where every case makes its updraft home), ``$UPDRAFT_HOME`` and working
 directory point at a scratch folder removed afterwards, so caches start empty and nothing is
-left behind.
+left behind; compiled bytecode is cached as ``_children.py`` says.
 
 Run it directly for the updraft figures alone::
 
@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from _case_result import CaseResult
+from _children import child_environment
 
 CASES_SCRIPT = Path(__file__).resolve().parent / "updraft_cases.py"
 
@@ -64,11 +65,7 @@ def run_case(case: str, repeats: int | None = None) -> CaseResult:
         raise ValueError(f"unknown updraft case {case!r}; expected one of {', '.join(CASES)}")
     count = CASES[case][0] if repeats is None else repeats
     with tempfile.TemporaryDirectory(prefix="updraft-bench-updraft-") as scratch:
-        env = {
-            **os.environ,
-            "TMPDIR": scratch,
-            "UPDRAFT_HOME": os.path.join(scratch, "home"),
-        }
+        env = child_environment(TMPDIR=scratch, UPDRAFT_HOME=os.path.join(scratch, "home"))
         env.pop("UPDRAFT_EXECUTOR", None)
         done = subprocess.run(
             [sys.executable, str(CASES_SCRIPT), case, str(count)],

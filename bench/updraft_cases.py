@@ -289,8 +289,7 @@ def case_diabetes_warm(repeats: int) -> dict[str, Any]:
         _check_accuracy(accuracy, "diabetes_warm")
         if len(document.nodes) != DIABETES_NODES:
             raise CheckFailedError(
-                f"the diabetes pipeline has {len(document.nodes)} nodes, expected "
-                f"{DIABETES_NODES}"
+                f"the diabetes pipeline has {len(document.nodes)} nodes, expected {DIABETES_NODES}"
             )
         _check_cache(document, "hit", "diabetes_warm")
         times.append(seconds)

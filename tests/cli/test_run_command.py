@@ -114,3 +114,15 @@ def test_ctrl_c_leaves_a_resumable_execution(cli_env: dict[str, str], tmp_path) 
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip() == "o0: 6"
     assert (tmp_path / "step-0").read_text() == "x"  # finished before Ctrl-C: not run again
+
+
+def test_resume_refuses_new_inputs(cli_env: dict[str, str]) -> None:
+    done = updraft(cli_env, "run", "--resume", "someid", BASIC, "chain", "--x", "3")
+    assert done.returncode == 2
+    assert "drop the inputs" in done.stderr
+
+
+def test_resume_of_an_unknown_execution_says_so(cli_env: dict[str, str]) -> None:
+    done = updraft(cli_env, "run", "--resume", "nosuchexecution")
+    assert done.returncode == 2
+    assert "nosuchexecution" in done.stderr and "Traceback" not in done.stderr

@@ -301,3 +301,29 @@ def test_workers_outlive_the_thread_that_started_them(blob_root: str,
         later = run_one(executor, make_request("worker_pid", x=0))
 
     assert found[0].outputs == later.outputs
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_an_executor_dropped_without_close_releases_workers_and_pipes(
+        blob_root: str, make_request: MakeRequest, run_one: RunOne) -> None:
+    """A server that makes executors and forgets to close one must not run out of file
+    descriptors or keep its workers."""
+    import gc
+
+    warm = ProcessExecutor(blob_root, max_workers=1)  # the first one imports what it needs
+    run_one(warm, make_request("add_one", x=1))
+    warm.close()
+    before = _open_fds()
+    executor = ProcessExecutor(blob_root, max_workers=2)
+    run_one(executor, make_request("add_one", x=1))
+    workers = executor.workers()
+    files = executor._files
+    del executor
+    gc.collect()
+
+    assert workers and all(_wait_gone(w.pid, 5) for w in workers)
+    assert not os.path.exists(files)
+    assert _open_fds() <= before

@@ -108,3 +108,13 @@ def too_slow(x: int = 1) -> int:
 @workflow
 def too_big(megabytes: int = 500) -> int:
     return hog(megabytes=megabytes)
+
+
+@task
+def plus_one(x: int) -> int:
+    return x + 1
+
+
+@workflow
+def fails_early(x: int = 1) -> int:
+    return plus_one(x=plus_one(x=always_fails(x=x)))

@@ -159,3 +159,56 @@ def test_killed_run_resumes_without_rerunning_finished_nodes(
     assert "o0: 6" in resumed.stdout
     assert count_marks(marks, "step-0") == 1  # finished before the kill: not run again
     assert count_marks(marks, "step-5") == 1
+
+
+def test_nodes_after_a_failure_are_aborted_not_left_pending(marks: Path) -> None:
+    result = run_entity(wf_failing.fails_early, {}, executor="inline")
+    assert [n.phase for n in result.document.nodes] == [
+        NodePhase.FAILED, NodePhase.ABORTED, NodePhase.ABORTED
+    ]
+    assert result.document.nodes[1].started_at is None
+
+
+def test_resuming_a_failed_run_gives_fresh_retries_and_new_attempt_numbers(
+    marks: Path,
+) -> None:
+    from updraft.runner import resume
+
+    first = run_entity(wf_failing.failing, {"x": 2}, executor="process")
+    assert first.document.nodes[0].attempts == 2
+    again = resume(first.execution.id, executor="process")
+    assert again.execution.id == first.execution.id
+    assert again.execution.phase == ExecutionPhase.FAILED
+    assert again.document.nodes[0].attempts == 4  # attempts 3 and 4: ids are never reused
+    assert count_marks(marks, "always_fails") == 4
+    events = local_store()[0].list_events(first.execution.id)
+    assert sorted({e.attempt for e in events if e.node_id == "n0"}) == [1, 2, 3, 4]
+
+
+def test_an_edited_module_runs_its_new_code_in_warm_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    module = tmp_path / "edited_wf.py"
+    source = (
+        "from updraft import task, workflow\n"
+        "@task\ndef answer() -> int:\n    return {value}\n"
+        "@workflow\ndef wf() -> int:\n    return answer()\n"
+    )
+    module.write_text(source.format(value=1))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    edited = importlib.import_module("edited_wf")
+    assert run_entity(edited.wf, {}, executor="process").python_outputs == 1
+    module.write_text(source.format(value=22))
+    os.utime(module, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    edited = importlib.reload(edited)
+    assert run_entity(edited.wf, {}, executor="process").python_outputs == 22
+
+
+def test_a_timeout_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="timeout must be over 0 seconds, got 0"):
+
+        @task(timeout=0)
+        def instant() -> int:
+            return 1

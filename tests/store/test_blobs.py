@@ -231,3 +231,37 @@ def test_local_blob_store_imports_neither_fsspec_nor_sqlalchemy(tmp_path: Path) 
     )
 
     assert out.stdout.strip() == "[]"
+
+
+def test_a_scratch_folder_the_store_made_is_removed_at_exit(tmp_path: Path) -> None:
+    """Downloads of a run that gave no scratch folder must not pile up in the temp folder."""
+    script = textwrap.dedent(
+        f"""
+        import os
+        from updraft.store import BlobStore
+        blobs = BlobStore({str(tmp_path / "blobs")!r})
+        uri = blobs.put_bytes("ex-1/n0/a0", "data.csv", b"x,y\\n1,2\\n")
+        dest = os.path.join(blobs.local_dir(), "in-1", "data.csv")
+        blobs.get_file(uri, dest)
+        print(blobs.local_dir())
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    scratch = out.stdout.strip()
+    assert scratch
+    assert not os.path.exists(scratch)
+
+
+def test_a_scratch_folder_given_by_the_caller_is_left_alone(tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    script = textwrap.dedent(
+        f"""
+        from updraft.store import BlobStore
+        blobs = BlobStore({str(tmp_path / "blobs")!r}, scratch_dir={str(scratch)!r})
+        open(blobs.local_dir() + "/kept", "w").close()
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert (scratch / "kept").exists()

@@ -153,3 +153,34 @@ def test_remote_url_directory_is_fetched_and_uploaded(blob_io) -> None:
     assert isinstance(literal, Blob) and literal.size == 2
     received = to_python(literal, Directory, blob_io)
     assert received.listing() == ["a.txt", "sub/b.txt"]
+
+
+def test_a_url_fetched_outside_a_task_leaves_no_folder_behind(tmp_path: Path) -> None:
+    """A File or Directory given as a URL is downloaded to a temporary folder; that folder
+    must not outlive the process."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import fsspec
+        from updraft.types import Directory, File
+        with fsspec.open("memory://bucket/remote.txt", "wb") as handle:
+            handle.write(b"hello")
+        with fsspec.open("memory://tree/a.txt", "wb") as handle:
+            handle.write(b"a")
+        file, tree = File("memory://bucket/remote.txt"), Directory("memory://tree")
+        assert open(file.path, "rb").read() == b"hello"
+        print(file.path)
+        print(tree.path)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    paths = out.stdout.split()
+    assert len(paths) == 2
+    for path in paths:
+        assert not os.path.exists(path)
+        assert not os.path.exists(os.path.dirname(path))

@@ -10,18 +10,19 @@ import msgspec
 
 from updraft.cli._inputs import InputError, inputs_help, parse_inputs
 from updraft.cli._render import LiveProgress, literal_text
-from updraft.compiler import CompileError
+from updraft.compiler import CompileError, Workflow
 from updraft.model import ExecutionDocument, ExecutionPhase
 from updraft.runner import (
     EXECUTORS,
     EntityNotFoundError,
+    InputValueError,
     RunResult,
     find_entity,
     load_file,
     resume,
     run_entity,
 )
-from updraft.types import TypeAnnotationError, TypeConversionError
+from updraft.types import TypeAnnotationError
 
 
 def _print_result(result: RunResult, as_json: bool) -> None:
@@ -84,17 +85,16 @@ def run_command(
     Exit status: 0 succeeded, 1 the execution failed, 2 a usage or input error.
     """
     if resume_id:
+        if inputs:
+            raise click.UsageError(
+                "--resume continues an execution with the inputs it was started with; "
+                "drop the inputs, or start a new run without --resume"
+            )
         _resume(resume_id, file, name, executor, home, as_json)
         return
     if not file or not name:
         raise click.UsageError("give a workflow file and a workflow or task name: FILE NAME")
-    try:
-        wf = find_entity(load_file(file), name)
-    except (FileNotFoundError, EntityNotFoundError) as exc:
-        raise click.UsageError(str(exc)) from None
-    except (CompileError, TypeAnnotationError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    wf = _load(file, name)
     if "--help" in inputs or "-h" in inputs:
         click.echo(inputs_help(wf.python_interface, wf.name, wf.spec.docstring))
         return
@@ -110,6 +110,17 @@ def run_command(
     sys.exit(_exit_code(result.document))
 
 
+def _load(file: str, name: str) -> Workflow[Any, Any]:
+    """The workflow NAME in FILE; a missing file or name, or a wiring error, exits 2."""
+    try:
+        return find_entity(load_file(file), name)
+    except (FileNotFoundError, EntityNotFoundError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except (CompileError, TypeAnnotationError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
 def _resume(
     execution_id: str,
     file: str | None,
@@ -118,7 +129,7 @@ def _resume(
     home: str | None,
     as_json: bool,
 ) -> None:
-    wf = find_entity(load_file(file), name) if file and name else None
+    wf = _load(file, name) if file and name else None
     from updraft.store import NotFoundError
 
     try:
@@ -155,7 +166,5 @@ def _run_with_progress(start: Any, total: int, as_json: bool) -> RunResult:
                 f"\ninterrupted; continue with: updraft run --resume {created[0]}", err=True
             )
         sys.exit(130)
-    except (TypeConversionError, TypeError, ValueError) as exc:
-        if created:
-            raise
+    except InputValueError as exc:
         raise InputError(str(exc)) from None

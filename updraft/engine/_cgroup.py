@@ -12,6 +12,7 @@ not start workers.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import errno
 import os
@@ -207,7 +208,25 @@ def _counter(text: str, key: str) -> int | None:
     return None
 
 
-class CgroupV1Backend(LimitBackend):
+class _CgroupBackend(LimitBackend):
+    """What both cgroup versions share: OOM kills are counted by the kernel per group, and a
+    group is released by killing what is left in it and removing it."""
+
+    @abc.abstractmethod
+    def _oom_count(self, group: WorkerGroup) -> int:
+        """How many times the kernel has OOM-killed a process of ``group`` so far."""
+
+    def oom_killed(self, group: WorkerGroup) -> bool:
+        return group.mem_limit is not None and self._oom_count(group) > group.oom_baseline
+
+    def release(self, group: WorkerGroup) -> None:
+        kill_cgroup_leftovers(group.cgroups)
+
+    def close(self) -> None:
+        kill_cgroup_leftovers(self.roots)
+
+
+class CgroupV1Backend(_CgroupBackend):
     """Limits through the v1 ``memory`` and ``cpu`` controllers (a hybrid host)."""
 
     name = "v1"
@@ -296,17 +315,8 @@ class CgroupV1Backend(LimitBackend):
         group.mem_limit = None
         group.cpu_limit = None
 
-    def oom_killed(self, group: WorkerGroup) -> bool:
-        return group.mem_limit is not None and self._oom_count(group) > group.oom_baseline
 
-    def release(self, group: WorkerGroup) -> None:
-        kill_cgroup_leftovers(group.cgroups)
-
-    def close(self) -> None:
-        kill_cgroup_leftovers(self.roots)
-
-
-class CgroupV2Backend(LimitBackend):
+class CgroupV2Backend(_CgroupBackend):
     """Limits through the unified (v2) hierarchy: ``memory.max``, ``memory.swap.max``,
     ``cpu.max``; ``memory.events`` counts OOM kills.
 
@@ -419,12 +429,3 @@ class CgroupV2Backend(LimitBackend):
                 _write(os.path.join(group.cpu_path, "cpu.max"), "max 100000")
         group.mem_limit = None
         group.cpu_limit = None
-
-    def oom_killed(self, group: WorkerGroup) -> bool:
-        return group.mem_limit is not None and self._oom_count(group) > group.oom_baseline
-
-    def release(self, group: WorkerGroup) -> None:
-        kill_cgroup_leftovers(group.cgroups)
-
-    def close(self) -> None:
-        kill_cgroup_leftovers(self.roots)

@@ -96,14 +96,15 @@ class Engine:
         for node in nodes:
             if node.phase in _RERUN_ON_RESUME:
                 node.phase = NodePhase.QUEUED
-                node.attempts = 0
-                node.system_failures = 0
                 node.error = None
                 node.ended_at = None
                 node.duration_s = None
                 reset.append(node.node_id)
         state = RunState.build(spec, execution, nodes)
         state.reset = reset
+        state.used_before = {
+            n: (state.nodes[n].attempts, state.nodes[n].system_failures) for n in reset
+        }
         return state
 
     # -- the loop --------------------------------------------------------------------------
@@ -112,7 +113,7 @@ class Engine:
         """Run (or resume) an execution to its end and return its final record."""
         state = self.load(execution_id)
         self._tick = Tick(execution_id=execution_id)
-        if state.execution.phase.terminal and state.execution.phase == ExecutionPhase.SUCCEEDED:
+        if state.execution.phase == ExecutionPhase.SUCCEEDED:
             return state.execution
         self._set_execution(state, ExecutionPhase.RUNNING, started=True)
         for node_id, node in state.nodes.items():
@@ -237,12 +238,9 @@ class Engine:
         node.error = error
         if result.outcome == Outcome.SYSTEM_ERROR:
             node.system_failures += 1
-            retry = node.system_failures <= self.system_retries
+            retry = state.system_failures(node) <= self.system_retries
         else:
-            retry = (
-                result.outcome in _RETRYABLE
-                and node.attempts - node.system_failures <= task.retries
-            )
+            retry = result.outcome in _RETRYABLE and state.user_failures(node) <= task.retries
         if retry:
             node.phase = NodePhase.QUEUED
             self._node_changed(state, node, NodePhase.QUEUED, detail=f"retry: {error.message}")
@@ -283,7 +281,13 @@ class Engine:
                 name: state.resolve(binding) for name, binding in state.spec.outputs.items()
             }
         except KeyError as exc:
-            error = ErrorInfo(kind="BINDING", message=f"workflow output missing: {exc}")
+            error = ErrorInfo(
+                kind="BINDING",
+                message=(
+                    f"workflow {state.spec.name!r}: an output is bound to {exc}, which no node "
+                    "produced; check the workflow's return statement against its tasks' outputs"
+                ),
+            )
             state.execution.error = error
             self._set_execution(state, ExecutionPhase.FAILED, ended=True)
             return
@@ -297,24 +301,30 @@ class Engine:
             traceback=error.traceback,
             node=node.node_id,
         )
-        for attempt_id, other_id in list(state.running.items()):
-            self.executor.cancel(attempt_id)
-            other = state.nodes[other_id]
-            other.phase = NodePhase.ABORTED
-            other.mark_ended(_now())
-            self._node_changed(state, other, NodePhase.ABORTED, detail="sibling failed")
-        state.running.clear()
+        self._abort_unfinished(state, f"node {node.node_id} failed")
         self._set_execution(state, ExecutionPhase.FAILED, ended=True)
 
-    def abort(self, state: RunState, reason: str) -> None:
-        """Stop an execution on request: running nodes are cancelled, the phase ABORTED."""
-        for attempt_id, node_id in list(state.running.items()):
+    def _abort_unfinished(self, state: RunState, reason: str) -> None:
+        """Cancel running attempts and mark every unfinished node ABORTED, so that a
+        finished execution shows no node as still pending."""
+        for attempt_id in state.running:
             self.executor.cancel(attempt_id)
-            node = state.nodes[node_id]
-            node.phase = NodePhase.ABORTED
-            node.mark_ended(_now())
-            self._node_changed(state, node, NodePhase.ABORTED, detail=reason)
         state.running.clear()
+        state.ready.clear()
+        now = _now()
+        for other in state.nodes.values():
+            if other.phase in (NodePhase.QUEUED, NodePhase.RUNNING):
+                other.phase = NodePhase.ABORTED
+                if other.started_at is not None:
+                    other.mark_ended(now)
+                self._node_changed(state, other, NodePhase.ABORTED, detail=reason)
+
+    def abort(self, state: RunState, reason: str) -> None:
+        """Stop an execution: running nodes are cancelled, the phase becomes ABORTED.
+
+        Call it from the thread that drives `run` (executors are not thread-safe).
+        """
+        self._abort_unfinished(state, reason)
         state.execution.error = ErrorInfo(kind="ABORTED", message=reason)
         self._set_execution(state, ExecutionPhase.ABORTED, ended=True)
         self._commit()

@@ -46,6 +46,18 @@ class RunState:
     cache_prefix: dict[str, str] = dataclasses.field(default_factory=dict)
     #: Nodes whose recorded state was reset when the run was loaded; written on the first tick.
     reset: list[str] = dataclasses.field(default_factory=list)
+    #: (attempts, system failures) a resumed node had already used; a resumed node gets a
+    #: fresh retry budget while its attempt numbers, ids and logs keep counting up.
+    used_before: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
+
+    def user_failures(self, node: NodeExecution) -> int:
+        """Attempts that failed for the task's own reasons since this run (re)started."""
+        attempts, system = self.used_before.get(node.node_id, (0, 0))
+        return (node.attempts - attempts) - (node.system_failures - system)
+
+    def system_failures(self, node: NodeExecution) -> int:
+        """System failures (a worker that died) since this run (re)started."""
+        return node.system_failures - self.used_before.get(node.node_id, (0, 0))[1]
 
     @classmethod
     def build(

@@ -53,10 +53,8 @@ def preload() -> None:
     """Import, once and before the first attempt, what attempts need."""
     if _loaded:
         return
-    try:
-        from updraft.store._blobs import BlobStore
-    except ImportError:  # the store's layout changed; its public name always works
-        from updraft.store import BlobStore
+    from updraft.store._blobs import BlobStore
+
     _loaded["BlobStore"] = BlobStore
 
 
@@ -167,7 +165,7 @@ def _task_logging() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m updraft.engine._worker")
+    parser = argparse.ArgumentParser(prog="python updraft/engine/_worker_main.py")
     parser.add_argument("--requests-fd", type=int, required=True)
     parser.add_argument("--results-fd", type=int, required=True)
     parser.add_argument("--parent", type=int, required=True)

@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,9 +32,13 @@ from updraft.model import (
     content_hash,
 )
 from updraft.store import BlobStore, MetadataStore, open_store, updraft_home
-from updraft.types import to_literal, to_python
+from updraft.types import TypeConversionError, to_literal, to_python
 
 EXECUTORS = ("inline", "process")
+
+
+class InputValueError(ValueError):
+    """A workflow input is unknown, missing or not of its declared type; nothing was run."""
 
 
 class ExecutionFailedError(RuntimeError):
@@ -63,10 +68,12 @@ class RunResult:
 
     @property
     def execution(self) -> Execution:
+        """The execution record: id, inputs, outputs as literals, phase, error."""
         return self.document.execution
 
     @property
     def succeeded(self) -> bool:
+        """Whether the execution ended SUCCEEDED."""
         return self.execution.phase == ExecutionPhase.SUCCEEDED
 
     @property
@@ -94,6 +101,8 @@ class _Local:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        #: Executors are driven by one thread at a time; runs from several threads take turns.
+        self.run_lock = threading.Lock()
         self.stores: dict[str, tuple[MetadataStore, BlobStore]] = {}
         self.executors: dict[str, tuple[str, Executor]] = {}
 
@@ -161,7 +170,7 @@ def _input_literals(
     iface = wf.python_interface
     unknown = sorted(set(inputs) - set(iface.inputs))
     if unknown:
-        raise TypeError(
+        raise InputValueError(
             f"workflow {wf.name!r} has no input(s) {unknown}; its inputs are "
             f"{sorted(iface.inputs)}"
         )
@@ -172,11 +181,17 @@ def _input_literals(
         elif info.has_default:
             value = info.default
         else:
-            raise TypeError(
+            raise InputValueError(
                 f"workflow {wf.name!r} needs input {name!r} ({info.literal_type.describe()}); "
                 f"pass {name}=..."
             )
-        literals[name] = to_literal(value, info.annotation, blobs, prefix)
+        try:
+            literals[name] = to_literal(value, info.annotation, blobs, prefix)
+        except TypeConversionError as exc:
+            raise InputValueError(
+                f"workflow {wf.name!r}, input {name!r} expects "
+                f"{info.literal_type.describe()}: {exc}"
+            ) from None
     return literals
 
 
@@ -186,6 +201,7 @@ def new_execution_id() -> str:
 
 
 def default_executor() -> str:
+    """``$UPDRAFT_EXECUTOR``, or ``process``: the executor runs use unless told otherwise."""
     return os.environ.get("UPDRAFT_EXECUTOR", "process")
 
 
@@ -227,7 +243,7 @@ def run_entity(
     home: str | None = None,
     listener: Listener | None = None,
     launched_by: str = "cli",
-    on_created: Any = None,
+    on_created: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run ``wf`` to the end on this machine and return the result.
 
@@ -270,10 +286,36 @@ def _drive(
     listener: Listener | None,
 ) -> RunResult:
     blob_root = blobs.root
-    runner = _local.executor(executor or default_executor(), blobs, blob_root)
-    engine = Engine(store, runner, blob_root, listener=listener)
-    engine.run(execution_id)
+    with _local.run_lock:
+        runner = _local.executor(executor or default_executor(), blobs, blob_root)
+        version = code_version(wf) if wf is not None else ""
+        engine = Engine(store, runner, blob_root, listener=listener, code_version=version)
+        engine.run(execution_id)
     return RunResult(store.get_document(execution_id), wf, blobs)
+
+
+def code_version(wf: Workflow[Any, Any]) -> str:
+    """A version of the code a workflow's tasks import, from their files' sizes and mtimes.
+
+    Warm workers are keyed by it: after a module is edited, new workers import the new code
+    instead of serving the function they imported before.
+    """
+    files = set()
+    for task in wf.tasks.values():
+        if task.identity.by_value:
+            continue
+        module = sys.modules.get(task.function.__module__)
+        path = getattr(module, "__file__", None)
+        if path:
+            files.add(path)
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def local_store(home: str | None = None) -> tuple[MetadataStore, BlobStore]:

@@ -31,12 +31,15 @@ def _location(func: Callable[..., Any]) -> SourceLocation | None:
     return SourceLocation(file=code.co_filename, line=code.co_firstlineno)
 
 
-def _timeout_seconds(timeout: float | datetime.timedelta | None) -> float | None:
+def _timeout_seconds(name: str, timeout: float | datetime.timedelta | None) -> float | None:
     if timeout is None:
         return None
-    if isinstance(timeout, datetime.timedelta):
-        return timeout.total_seconds()
-    return float(timeout)
+    seconds = (
+        timeout.total_seconds() if isinstance(timeout, datetime.timedelta) else float(timeout)
+    )
+    if seconds <= 0:
+        raise ValueError(f"task {name!r}: timeout must be over 0 seconds, got {timeout!r}")
+    return seconds
 
 
 def _source_version(func: Callable[..., Any]) -> str:
@@ -76,7 +79,7 @@ class PythonTask(Generic[P, R]):
             interface=self.python_interface.to_model(),
             cache=CachePolicy(enabled=cache, version=version),
             retries=retries,
-            timeout_s=_timeout_seconds(timeout),
+            timeout_s=_timeout_seconds(self.identity.name, timeout),
             requests=requests.to_spec() if requests else ResourceSpec(),
             limits=limits.to_spec() if limits else ResourceSpec(),
             environment=dict(environment or {}),

@@ -12,6 +12,7 @@ under the root, because users hand in ``https://`` or ``s3://`` files as inputs.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import os
@@ -255,10 +256,15 @@ class BlobStore:
         return _as_local(uri)
 
     def local_dir(self) -> str:
-        """A scratch folder on this machine for downloads, created on first use."""
+        """A scratch folder on this machine for downloads, created on first use.
+
+        A folder this store made itself (no ``scratch_dir`` given) is removed when the
+        interpreter exits, not earlier: values read from it may outlive the store.
+        """
         with self._lock:
             if self._scratch is None:
                 self._scratch = tempfile.mkdtemp(prefix="updraft-scratch-")
+                atexit.register(shutil.rmtree, self._scratch, True)
             else:
                 os.makedirs(self._scratch, exist_ok=True)
             return self._scratch

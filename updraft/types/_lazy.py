@@ -62,6 +62,18 @@ def scratch_dir(blob_io: BlobIO) -> str:
     return tempfile.mkdtemp(prefix="in-", dir=root)
 
 
+def _download_dir() -> str:
+    """A fresh folder for a URL fetched outside any store, removed when the interpreter
+    exits (the value, and so its path, may be used until then)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="updraft-download-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def base_name(path: str) -> str:
     """The last component of a path or URL, ignoring a trailing separator."""
     return re.split(r"[/\\]", path.rstrip("/\\"))[-1]
@@ -135,9 +147,7 @@ class LazyPath(os.PathLike[str]):
             dest = os.path.join(scratch_dir(self._blob_io), self.name)
             self._fetch_blob(self._blob_io, self._blob.uri, dest)
         else:
-            import tempfile
-
-            dest = os.path.join(tempfile.mkdtemp(prefix="updraft-"), self.name)
+            dest = os.path.join(_download_dir(), self.name)
             self._fetch_remote(self._source, dest)
         self._local = dest
         return dest

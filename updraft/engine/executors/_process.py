@@ -83,8 +83,8 @@ class _Queued:
 
 def _cleanup(workers: dict[int, WorkerProcess], backend: LimitBackend, files: str,
              supervisor: Supervisor) -> None:
-    """Stop the workers, remove their groups and files; also run for an executor that is
-    garbage-collected or still open when the interpreter exits."""
+    """Stop the workers, remove their groups, close their pipes and remove their files; also
+    run for an executor that is garbage-collected or still open when the interpreter exits."""
     supervisor.stop()
     for worker in list(workers.values()):
         worker.kill()
@@ -94,6 +94,8 @@ def _cleanup(workers: dict[int, WorkerProcess], backend: LimitBackend, files: st
         if worker.group is not None:
             with contextlib.suppress(Exception):
                 backend.release(worker.group)
+        worker.close_files()
+    workers.clear()
     with contextlib.suppress(Exception):
         backend.close()
     shutil.rmtree(files, ignore_errors=True)
@@ -177,6 +179,7 @@ class ProcessExecutor(Executor):
 
     @property
     def log_dir(self) -> str:
+        """The folder under which each attempt's output is kept."""
         return self._log_dir
 
     def workers(self) -> list[WorkerInfo]:
@@ -253,9 +256,6 @@ class ProcessExecutor(Executor):
             return
         self._closed = True
         _cleanup(self._workers, self._backend, self._files, self._supervisor)
-        for worker in self._workers.values():
-            worker.close_files()
-        self._workers.clear()
         self._selector.close()
         self._finalizer.detach()
 
