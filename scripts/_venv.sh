@@ -9,5 +9,7 @@ fi
 if [ ! -x .venv/bin/uv ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv>=0.4"
 fi
-.venv/bin/uv pip install --quiet --python .venv/bin/python -e ".[${UPDRAFT_EXTRAS:-examples}]"
+# Bytecode is compiled at install time, so that the first import of pandas and friends in
+# each worker does not compile them from source.
+.venv/bin/uv pip install --quiet --compile-bytecode --python .venv/bin/python -e ".[${UPDRAFT_EXTRAS:-examples}]"
 export PATH="$root/.venv/bin:$PATH"

@@ -24,8 +24,6 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from updraft.model import (
     Event,
@@ -108,6 +106,17 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _dialect_insert(postgres: bool) -> Callable[[sa.Table], Any]:
+    """The dialect's INSERT with ON CONFLICT; imported only for the dialect in use."""
+    if postgres:
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert
+
+
 def make_engine(url: str, *, pool_size: int = 8, max_overflow: int = 24) -> sa.Engine:
     """An engine for ``url`` set up for the store.
 
@@ -168,7 +177,7 @@ class SqlMetadataStore(MetadataStore):
         # round trips; SQLite's driver already reads outside a transaction.
         autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         self._reader = autocommit if postgres else self._engine
-        insert: Callable[[sa.Table], Any] = pg_dialect.insert if postgres else sqlite_dialect.insert
+        insert = _dialect_insert(postgres)
         ex = insert(t.executions)
         self._insert_execution = t.executions.insert()
         self._upsert_execution = ex.on_conflict_do_update(
