@@ -109,7 +109,7 @@ def test_branching_on_a_promise_explains_why_not() -> None:
 
 
 def test_returned_type_must_match_declared_output() -> None:
-    with pytest.raises(CompileError, match="output 'o0' is declared int"):
+    with pytest.raises(CompileError, match="output 'o0' expects int, got str"):
 
         @workflow
         def returns_str() -> int:
@@ -133,3 +133,13 @@ def _line_of(text: str) -> int:
         if text in line and "_line_of" not in line:
             return number
     raise AssertionError(text)
+
+
+def test_a_workflow_may_return_a_list_of_task_outputs() -> None:
+    @workflow
+    def many() -> list[int]:
+        return [gives_int() for _ in range(3)]
+
+    binding = many.spec.outputs["o0"]
+    assert isinstance(binding, ListBinding)
+    assert [b.node for b in binding.items] == ["n0", "n1", "n2"]

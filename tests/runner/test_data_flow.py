@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import wf_data
+
 from updraft.model import Blob, ExecutionPhase
 from updraft.runner import run_entity
-
-import wf_data
 
 
 def test_frames_files_and_dataclasses_flow_between_workers() -> None:

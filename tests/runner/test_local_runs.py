@@ -212,3 +212,11 @@ def test_a_timeout_must_be_positive() -> None:
         @task(timeout=0)
         def instant() -> int:
             return 1
+
+
+def test_a_list_of_task_outputs_comes_back_as_a_list() -> None:
+    @workflow
+    def squares() -> list[int]:
+        return [wf_basic.add(a=i, b=i) for i in range(4)]
+
+    assert run_entity(squares, {}, executor="inline").python_outputs == [0, 2, 4, 6]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -11,6 +12,7 @@ from updraft.compiler._promise import Promise
 from updraft.model import (
     Binding,
     ListBinding,
+    LiteralType,
     MapBinding,
     NodeSpec,
     OutputRef,
@@ -153,66 +155,10 @@ class WorkflowTracer:
         return task.python_interface.outputs_from_dict(promises)
 
     def _bind(self, node: _Node, name: str, value: Any, info: Any) -> Binding:
-        expected = info.literal_type
-        if isinstance(value, _NodeHandle):
-            raise self.error(
-                "receives the result of a task that returns nothing", node=node, input=name
-            )
-        if isinstance(value, Promise):
-            if not is_assignable(value.type, expected):
-                raise self.error(
-                    f"expects {describe(info.annotation)}, got {value.type.describe()} "
-                    f"({value.origin}). Pass a {describe(info.annotation)} or change "
-                    f"{node.name}'s annotation of {name!r}.",
-                    node=node,
-                    input=name,
-                )
-            return value.binding
-        if _contains_promise(value):
-            return self._bind_container(node, name, value, expected)
-        try:
-            return ValueBinding(to_literal(value, info.annotation, NO_BLOBS, ""))
-        except TypeConversionError as exc:
-            raise self.error(
-                f"expects {describe(info.annotation)}, got {type(value).__name__} "
-                f"{value!r}: {exc}",
-                node=node,
-                input=name,
-            ) from None
+        def fail(message: str) -> CompileError:
+            return self.error(message, node=node, input=name)
 
-    def _bind_container(self, node: _Node, name: str, value: Any, expected: Any) -> Binding:
-        if isinstance(value, list | tuple) and expected.kind == "list":
-            return ListBinding(
-                tuple(self._bind_item(node, name, v, expected.args[0]) for v in value)
-            )
-        if isinstance(value, dict) and expected.kind == "dict":
-            return MapBinding(
-                {k: self._bind_item(node, name, v, expected.args[0]) for k, v in value.items()}
-            )
-        raise self.error(
-            f"expects {expected.describe()}, got a {type(value).__name__} of promises",
-            node=node,
-            input=name,
-        )
-
-    def _bind_item(self, node: _Node, name: str, value: Any, expected: Any) -> Binding:
-        if isinstance(value, Promise):
-            if not is_assignable(value.type, expected):
-                raise self.error(
-                    f"expects items of type {expected.describe()}, got "
-                    f"{value.type.describe()} ({value.origin})",
-                    node=node,
-                    input=name,
-                )
-            return value.binding
-        if _contains_promise(value):
-            return self._bind_container(node, name, value, expected)
-        raise self.error(
-            "mixes promises and constants in one collection; pass only task outputs "
-            "or only constants",
-            node=node,
-            input=name,
-        )
+        return bind_value(value, info.annotation, info.literal_type, fail)
 
     def node_specs(self) -> tuple[NodeSpec, ...]:
         return tuple(
@@ -252,3 +198,57 @@ def _contains_promise(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_contains_promise(v) for v in value.values())
     return False
+
+
+Fail = Callable[[str], CompileError]
+
+
+def bind_value(value: Any, annotation: Any, expected: LiteralType, fail: Fail) -> Binding:
+    """The binding for ``value`` where ``annotation`` is expected: a promise's reference, a
+    collection of references, or a constant converted now.
+
+    Raises:
+        CompileError: made by ``fail`` from a message saying what was expected and what came.
+    """
+    if isinstance(value, _NodeHandle):
+        raise fail("receives the result of a task that returns nothing")
+    if isinstance(value, Promise):
+        if not is_assignable(value.type, expected):
+            raise fail(
+                f"expects {describe(annotation)}, got {value.type.describe()} "
+                f"({value.origin}). Pass a value of type {describe(annotation)}, or change the "
+                "annotation."
+            )
+        return value.binding
+    if _contains_promise(value):
+        return _bind_container(value, expected, fail)
+    try:
+        return ValueBinding(to_literal(value, annotation, NO_BLOBS, ""))
+    except TypeConversionError as exc:
+        raise fail(
+            f"expects {describe(annotation)}, got {type(value).__name__} {value!r}: {exc}"
+        ) from None
+
+
+def _bind_container(value: Any, expected: LiteralType, fail: Fail) -> Binding:
+    if isinstance(value, list | tuple) and expected.kind == "list":
+        return ListBinding(tuple(_bind_item(v, expected.args[0], fail) for v in value))
+    if isinstance(value, dict) and expected.kind == "dict":
+        return MapBinding({k: _bind_item(v, expected.args[0], fail) for k, v in value.items()})
+    raise fail(f"expects {expected.describe()}, got a {type(value).__name__} of promises")
+
+
+def _bind_item(value: Any, expected: LiteralType, fail: Fail) -> Binding:
+    if isinstance(value, Promise):
+        if not is_assignable(value.type, expected):
+            raise fail(
+                f"expects items of type {expected.describe()}, got "
+                f"{value.type.describe()} ({value.origin})"
+            )
+        return value.binding
+    if _contains_promise(value):
+        return _bind_container(value, expected, fail)
+    raise fail(
+        "mixes promises and constants in one collection; pass only task outputs "
+        "or only constants"
+    )

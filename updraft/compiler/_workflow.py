@@ -15,7 +15,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from updraft.compiler._errors import CompileError
 from updraft.compiler._promise import Promise
-from updraft.compiler._tracer import NO_BLOBS, WorkflowTracer
+from updraft.compiler._tracer import WorkflowTracer, bind_value
 from updraft.model import (
     Binding,
     InputRef,
@@ -23,13 +23,12 @@ from updraft.model import (
     NodeSpec,
     OutputRef,
     SourceLocation,
-    ValueBinding,
     WorkflowSpec,
     content_hash,
     validate_workflow,
 )
 from updraft.sdk import CodeIdentity, PythonTask, active_tracer, identify, tracing
-from updraft.types import TypeConversionError, describe, interface_of, is_assignable, to_literal
+from updraft.types import interface_of
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -146,26 +145,15 @@ def _bind_outputs(
         ) from None
     bindings: dict[str, Binding] = {}
     for out, value in values.items():
-        expected = iface.output_types[out]
-        if isinstance(value, Promise):
-            if not is_assignable(value.type, expected):
-                raise CompileError(
-                    f"workflow {wf.identity.name!r}: output {out!r} is declared "
-                    f"{describe(iface.outputs[out])}, but the body returns "
-                    f"{value.type.describe()} ({value.origin})",
-                    workflow=wf.identity.name,
-                    location=location,
-                )
-            bindings[out] = value.binding
-            continue
-        try:
-            bindings[out] = ValueBinding(to_literal(value, iface.outputs[out], NO_BLOBS, ""))
-        except TypeConversionError as exc:
-            raise CompileError(
-                f"workflow {wf.identity.name!r}: output {out!r}: {exc}",
+
+        def fail(message: str, out: str = out) -> CompileError:
+            return CompileError(
+                f"workflow {wf.identity.name!r}: output {out!r} {message}",
                 workflow=wf.identity.name,
                 location=location,
-            ) from None
+            )
+
+        bindings[out] = bind_value(value, iface.outputs[out], iface.output_types[out], fail)
     return bindings
 
 
