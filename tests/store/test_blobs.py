@@ -265,3 +265,14 @@ def test_a_scratch_folder_given_by_the_caller_is_left_alone(tmp_path: Path) -> N
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     assert (scratch / "kept").exists()
+
+
+def test_uploading_the_same_content_name_twice_keeps_the_first_copy(tmp_path: Path) -> None:
+    store = BlobStore(str(tmp_path / "blobs"))
+    source = tmp_path / "data.csv"
+    source.write_text("a,b\n1,2\n")
+    first = store.put_file("inputs", "abc-data.csv", str(source))
+    os.utime(first, (1, 1))
+    second = store.put_file("inputs", "abc-data.csv", str(source))
+    assert second == first and os.stat(first).st_mtime == 1
+    assert Path(first).read_text() == "a,b\n1,2\n"

@@ -141,8 +141,11 @@ _local = _Local()
 atexit.register(_local.close)
 
 
-def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> WorkflowSpec:
-    """Store the pickled functions of tasks that workers cannot import by name."""
+def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> tuple[WorkflowSpec, str]:
+    """Store the pickled functions of tasks that workers cannot import by name; return the
+    spec that points at them and its hash."""
+    if not any(task.identity.by_value for task in wf.tasks.values()):
+        return wf.spec, wf.spec_hash
     import cloudpickle
 
     tasks = dict(wf.spec.tasks)
@@ -156,7 +159,8 @@ def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> WorkflowSpec:
         digest = hashlib.sha256(payload).hexdigest()
         uri = blobs.put_bytes("code", f"{digest}.pkl", payload)
         tasks[name] = msgspec.structs.replace(tasks[name], by_value=uri)
-    return msgspec.structs.replace(wf.spec, tasks=tasks)
+    spec = msgspec.structs.replace(wf.spec, tasks=tasks)
+    return spec, content_hash(spec)
 
 
 def _code_paths(wf: Workflow[Any, Any]) -> tuple[str, ...]:
@@ -216,10 +220,10 @@ def create_execution(
 ) -> Execution:
     """Record a new QUEUED execution of ``wf`` with its inputs converted and uploaded."""
     execution_id = new_execution_id()
-    spec = _ship_by_value(wf, blobs)
-    spec_hash = content_hash(spec)
+    spec, spec_hash = _ship_by_value(wf, blobs)
     store.put_workflow_spec(spec_hash, spec)
-    literals = _input_literals(wf, inputs, blobs, f"{execution_id}/inputs")
+    # Input blobs are named by their content, so one prefix serves every execution.
+    literals = _input_literals(wf, inputs, blobs, "inputs")
     execution = Execution(
         id=execution_id,
         workflow=wf.name,

@@ -136,7 +136,12 @@ class BlobStore:
         return uri
 
     def put_file(self, prefix: str, name: str, local_path: str) -> str:
-        """Upload the file at ``local_path`` to ``<root>/<prefix>/<name>``; return its URI."""
+        """Upload the file at ``local_path`` to ``<root>/<prefix>/<name>``; return its URI.
+
+        In a local folder an existing file of the same size at the destination is kept:
+        writes are atomic, so it is complete, and callers that name blobs by content (run
+        inputs do) get the upload for free the second time.
+        """
         if not os.path.isfile(local_path):
             raise FileNotFoundError(
                 f"cannot upload {local_path!r} to the blob store at {self._root}: it is not a "
@@ -147,6 +152,9 @@ class BlobStore:
             fs, path = self._remote(uri)
             _write_remote(fs, path, lambda: fs.put_file(local_path, path))
             return uri
+        with contextlib.suppress(OSError):
+            if os.path.getsize(uri) == os.path.getsize(local_path):
+                return uri
         os.makedirs(os.path.dirname(uri), exist_ok=True)
         tmp = _hidden_temp(uri)
         try:
