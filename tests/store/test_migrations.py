@@ -120,3 +120,20 @@ def test_concurrent_first_opens_create_the_schema_once(empty_db: str) -> None:
     assert errors == []
     assert _versions(empty_db) == [migrate.HEAD_REVISION]
 
+
+
+def test_running_every_migration_gives_the_schema_a_new_database_gets(empty_db: str) -> None:
+    """A new database is created from the table definitions without Alembic; the migrations
+    that upgrade older databases must arrive at exactly the same schema."""
+    from alembic import command
+
+    command.upgrade(migrate.alembic_config(empty_db), "head")
+    engine = sa.create_engine(empty_db)
+    try:
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+
+    assert differences == []
+    assert _versions(empty_db) == [migrate.HEAD_REVISION]
