@@ -130,6 +130,9 @@ class Engine:
                 if results:
                     self._apply(state, results)
                     progressed = True
+                if not progressed and not state.running and not state.ready:
+                    self._stalled(state)
+                    continue
                 if self._tick.empty():
                     tick_started = time.perf_counter()
                     if not progressed:
@@ -302,6 +305,21 @@ class Engine:
             node=node.node_id,
         )
         self._abort_unfinished(state, f"node {node.node_id} failed")
+        self._set_execution(state, ExecutionPhase.FAILED, ended=True)
+
+    def _stalled(self, state: RunState) -> None:
+        """Nothing runs and nothing can start, yet the execution is not done: fail it with a
+        system error rather than wait forever."""
+        waiting = sorted(n for n, node in state.nodes.items() if not node.phase.terminal)
+        state.execution.error = ErrorInfo(
+            kind=Outcome.SYSTEM_ERROR.value,
+            message=(
+                f"execution {state.execution.id} stalled: nodes {waiting[:10]} wait for "
+                "results that will never come. Resume it with `updraft run --resume "
+                f"{state.execution.id}`."
+            ),
+        )
+        self._abort_unfinished(state, "execution stalled")
         self._set_execution(state, ExecutionPhase.FAILED, ended=True)
 
     def _abort_unfinished(self, state: RunState, reason: str) -> None:
