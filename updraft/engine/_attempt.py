@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from updraft._runtime import TaskContext, task_context
@@ -149,6 +149,14 @@ def user_traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
+def put_code_paths(code_paths: Sequence[str]) -> None:
+    """Put ``code_paths`` at the front of ``sys.path``, in their order, skipping those already
+    on it, so an entry point's module is found the same way wherever it is imported."""
+    for path in reversed(code_paths):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+
+
 def _import_entry_point(request: AttemptRequest) -> Callable[..., Any]:
     entry = request.entry_point
     module_name, sep, qualname = entry.partition(":")
@@ -164,9 +172,7 @@ def _import_entry_point(request: AttemptRequest) -> Callable[..., Any]:
             f"task {request.task_name!r} is defined inside a function ({qualname!r}), so a "
             "worker cannot import it; define it at module level",
         )
-    for path in reversed(request.code_paths):
-        if path not in sys.path:
-            sys.path.insert(0, path)
+    put_code_paths(request.code_paths)
     where = (f"code paths {list(request.code_paths)}" if request.code_paths
              else "no code paths")
     try:

@@ -29,6 +29,22 @@ class Executor(abc.ABC):
     def wait(self, timeout: float) -> None:
         """Block until a result may be ready or ``timeout`` seconds have passed."""
 
+    def prewarm(  # noqa: B027  (a hint most executors can ignore)
+        self, code_version: str, code_paths: Sequence[str], modules: Sequence[str]
+    ) -> None:
+        """Start getting ready to run attempts of this code version; a hint, never required.
+
+        An executor with workers may start one now and have it import ``modules`` (with
+        ``code_paths`` at the front of ``sys.path``, as for an attempt), so the first attempt
+        does not pay for that import. It never blocks and never fails for the caller; attempts
+        run the same whether or not it was called. The default does nothing.
+
+        Args:
+            code_version: the code version of the attempts to come.
+            code_paths: where their modules are imported from.
+            modules: dotted names of the modules they will import, e.g. their entry points'.
+        """
+
     @abc.abstractmethod
     def cancel(self, attempt_id: str) -> None:
         """Stop an attempt; it is reported with outcome CANCELLED."""

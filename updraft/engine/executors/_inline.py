@@ -79,6 +79,11 @@ class InlineExecutor(Executor):
                 break
         return done
 
+    def prewarm(self, code_version: str, code_paths: Sequence[str],
+                modules: Sequence[str]) -> None:
+        """Does nothing: attempts import their modules in this process, which has usually
+        imported them already."""
+
     def wait(self, timeout: float) -> None:
         """Returns at once: queued attempts run in `results`, nothing runs in between."""
 

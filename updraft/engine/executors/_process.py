@@ -8,6 +8,10 @@ limits are its own. CPU and memory requests decide how many attempts run at once
 running hold their requests, and an attempt starts when its request fits what is left (or
 when nothing else holds any).
 
+`prewarm` starts a worker for a code version before its attempts come, importing the
+tasks' modules while the caller is still busy elsewhere; until it says `Ready` it counts as
+starting, so a single queued attempt waits for it rather than starting another worker.
+
 A worker that dies is replaced; the attempt it was running (read from a shared state block)
 is reported SYSTEM_ERROR, OOM, TIMED_OUT or CANCELLED according to why, and the attempts
 queued behind it on that worker are run again elsewhere. Nothing here waits without a bound.
@@ -210,6 +214,38 @@ class ProcessExecutor(Executor):
             queued[request.id] = entry
         self._dispatch()
 
+    def prewarm(self, code_version: str, code_paths: Sequence[str],
+                modules: Sequence[str]) -> None:
+        """Start a worker for ``code_version`` that imports ``modules`` before it serves
+        attempts, so the first attempt finds them loaded instead of importing them itself.
+
+        Returns at once; the worker starts and imports in the background. Nothing happens
+        when a worker of ``code_version`` already exists, when the executor is closed, or
+        when every worker is busy (an idle worker of another code version with nothing queued
+        is retired to make room, as for a newly submitted code version). A module that fails
+        to import is skipped; the attempt that needs it reports the failure.
+
+        Args:
+            code_version: the code version of the attempts to come.
+            code_paths: put at the front of the worker's ``sys.path``, as for an attempt.
+            modules: dotted module names to import, e.g. the modules of the tasks' entry
+                points.
+
+        Example:
+            >>> executor.prewarm(version, ["/src/project"], ["pipelines.train"])
+            >>> executor.submit([request])  # runs on the warm worker
+        """
+        if self._closed or any(w.code_version == code_version and not w.retiring
+                               for w in self._workers.values()):
+            return
+        live = sum(1 for w in self._workers.values() if not w.retiring)
+        if live >= self._max_workers:
+            idle = self._idle_elsewhere(code_version)
+            if idle is None:
+                return
+            self._retire(idle)
+        self._spawn(code_version, code_paths, modules)
+
     def results(self) -> list[AttemptResult]:
         if not self._closed:
             self._poll(0.0)
@@ -383,12 +419,19 @@ class ProcessExecutor(Executor):
         for _ in range(wanted):
             self._spawn(version)
         if wanted <= 0 and live >= self._max_workers and not starting:
-            for worker in self._workers.values():
-                if (worker.code_version != version and worker.ready and not worker.outstanding
-                        and not worker.retiring and worker.code_version not in self._queues):
-                    self._retire(worker)
-                    self._spawn(version)
-                    return
+            idle = self._idle_elsewhere(version)
+            if idle is not None:
+                self._retire(idle)
+                self._spawn(version)
+
+    def _idle_elsewhere(self, version: str) -> WorkerProcess | None:
+        """An idle worker of another code version with nothing queued: the one to retire
+        when the pool is full and ``version`` needs a worker."""
+        for worker in self._workers.values():
+            if (worker.code_version != version and worker.ready and not worker.outstanding
+                    and not worker.retiring and not self._queues.get(worker.code_version)):
+                return worker
+        return None
 
     def _fits(self, worker: WorkerProcess, cpu: float, mem: int) -> bool:
         if cpu <= 0 and mem <= 0:
@@ -479,7 +522,7 @@ class ProcessExecutor(Executor):
                 self._retire(worker)
                 return
             if not limited_ok:
-                if worker.runs == 0:
+                if worker.runs == 0 and not worker.imports:
                     del self._queued[request.id]
                     self._done.append(outcomes.ended(
                         request, Outcome.OOM, outcomes.limit_too_low_message(request),
@@ -513,8 +556,10 @@ class ProcessExecutor(Executor):
         worker.retiring = True
         worker.kill()
 
-    def _spawn(self, version: str) -> None:
-        worker = WorkerProcess(next(self._tokens), version, self._files, self._log_dir)
+    def _spawn(self, version: str, code_paths: Sequence[str] = (),
+               imports: Sequence[str] = ()) -> None:
+        worker = WorkerProcess(next(self._tokens), version, self._files, self._log_dir,
+                               code_paths=code_paths, imports=imports)
         self._workers[worker.token] = worker
         self._selector.register(worker.from_fd, selectors.EVENT_READ, worker)
         self._supervisor.start_worker(worker)
@@ -535,7 +580,8 @@ class ProcessExecutor(Executor):
         for sent in outstanding:
             del self._inflight[sent.request.id]
         culprit, outcome, message = self._blame(worker, outstanding, code)
-        if not worker.ready and not worker.retiring and not self._closed:
+        if not worker.ready and not worker.retiring and not self._closed and not worker.imports:
+            # A worker that died importing modules ahead says nothing about fresh workers.
             self._start_failed(worker, code)
         innocents = []
         for sent in outstanding:

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 
 from updraft.engine._limits import LimitBackend, WorkerGroup
 from updraft.engine._worker_wire import STATE, FrameReader
@@ -70,11 +71,15 @@ def _grow_pipe(fd: int) -> None:
 class WorkerProcess:
     """The parent's handle on one worker process."""
 
-    def __init__(self, token: int, code_version: str, files_dir: str, log_dir: str) -> None:
+    def __init__(self, token: int, code_version: str, files_dir: str, log_dir: str, *,
+                 code_paths: Sequence[str] = (), imports: Sequence[str] = ()) -> None:
         self.token = token
         self.key = f"w{token}"
         self.code_version = code_version
         self.log_dir = log_dir
+        #: Modules the worker imports (``code_paths`` first on sys.path) before `Ready`.
+        self.code_paths = tuple(code_paths)
+        self.imports = tuple(imports)
         base = os.path.join(files_dir, self.key)
         self.state_path = base + ".state"
         self.output_path = base + ".out"
@@ -129,6 +134,9 @@ class WorkerProcess:
             "--parent", str(os.getpid()), "--state", self.state_path,
             "--output", self.output_path, "--scratch", self.scratch, "--log-dir", self.log_dir,
         ]
+        if self.imports:
+            argv += [f"--code-path={path}" for path in self.code_paths]
+            argv += [f"--import={name}" for name in self.imports]
         try:
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=self._output_fd, stderr=self._output_fd,
