@@ -220,3 +220,19 @@ def test_a_list_of_task_outputs_comes_back_as_a_list() -> None:
         return [wf_basic.add(a=i, b=i) for i in range(4)]
 
     assert run_entity(squares, {}, executor="inline").python_outputs == [0, 2, 4, 6]
+
+
+def test_prewarming_a_file_starts_the_worker_the_run_then_uses() -> None:
+    from updraft.runner import _run, find_entity, load_file, prewarm_file
+
+    path = str(RESOURCES / "wf_basic.py")
+    prewarm_file(path, executor="process")
+    executor = _run._local.executors["process"][1]
+    deadline = time.monotonic() + 10
+    while not executor.workers() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = {w.pid for w in executor.workers()}
+    assert len(started) == 1
+    result = run_entity(find_entity(load_file(path), "chain"), {}, executor="process")
+    assert result.python_outputs == 5
+    assert {w.pid for w in executor.workers()} == started

@@ -19,6 +19,7 @@ from updraft.runner import (
     RunResult,
     find_entity,
     load_file,
+    prewarm_file,
     resume,
     run_entity,
 )
@@ -94,6 +95,8 @@ def run_command(
         return
     if not file or not name:
         raise click.UsageError("give a workflow file and a workflow or task name: FILE NAME")
+    if "--help" not in inputs and "-h" not in inputs:
+        prewarm_file(file, executor=executor, home=home)
     wf = _load(file, name)
     if "--help" in inputs or "-h" in inputs:
         click.echo(inputs_help(wf.python_interface, wf.name, wf.spec.docstring))

@@ -14,6 +14,7 @@ from updraft.runner._run import (
     default_executor,
     local_store,
     new_execution_id,
+    prewarm_file,
     resume,
     run_entity,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "load_file",
     "local_store",
     "new_execution_id",
+    "prewarm_file",
     "resume",
     "run_entity",
 ]

@@ -31,7 +31,8 @@ from updraft.model import (
     WorkflowSpec,
     content_hash,
 )
-from updraft.store import BlobStore, MetadataStore, open_store, updraft_home
+from updraft.sdk import module_for_file
+from updraft.store import BlobStore, MetadataStore, home_blob_root, open_store, updraft_home
 from updraft.types import TypeConversionError, to_literal, to_python
 
 EXECUTORS = ("inline", "process")
@@ -112,7 +113,7 @@ class _Local:
                 self.stores[home] = open_store(home)
             return self.stores[home]
 
-    def executor(self, kind: str, blob_store: BlobStore, blob_root: str) -> Executor:
+    def executor(self, kind: str, blob_store: BlobStore | None, blob_root: str) -> Executor:
         """A warm executor of ``kind``; one per kind, replaced when the blob root changes."""
         if kind not in EXECUTORS:
             raise ValueError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
@@ -123,7 +124,9 @@ class _Local:
             if current is not None:
                 current[1].close()
             executor: Executor = (
-                InlineExecutor(blob_store) if kind == "inline" else ProcessExecutor(blob_root)
+                ProcessExecutor(blob_root)
+                if kind == "process"
+                else InlineExecutor(blob_store or BlobStore(blob_root))
             )
             self.executors[kind] = (blob_root, executor)
             return executor
@@ -260,6 +263,13 @@ def run_entity(
         on_created: called with the execution id once it is recorded.
     """
     home = str(home or updraft_home())
+    kind = executor or default_executor()
+    modules = _task_modules(wf)
+    if modules:
+        roots = tuple(dict.fromkeys(r for r in _code_paths(wf)))
+        _local.executor(kind, None, home_blob_root(home)).prewarm(
+            _files_version(modules.values()), roots, tuple(modules)
+        )
     store, blobs = _local.store(home)
     execution = create_execution(wf, inputs, store, blobs, launched_by=launched_by)
     if on_created is not None:
@@ -298,28 +308,50 @@ def _drive(
     return RunResult(store.get_document(execution_id), wf, blobs)
 
 
-def code_version(wf: Workflow[Any, Any]) -> str:
-    """A version of the code a workflow's tasks import, from their files' sizes and mtimes.
-
-    Warm workers are keyed by it: after a module is edited, new workers import the new code
-    instead of serving the function they imported before.
-    """
-    files = set()
+def _task_modules(wf: Workflow[Any, Any]) -> dict[str, str]:
+    """Module name -> file of every task that workers import by name."""
+    found: dict[str, str] = {}
     for task in wf.tasks.values():
         if task.identity.by_value:
             continue
-        module = sys.modules.get(task.function.__module__)
-        path = getattr(module, "__file__", None)
+        path = getattr(sys.modules.get(task.function.__module__), "__file__", None)
         if path:
-            files.add(path)
+            found[task.identity.module] = os.path.abspath(path)
+    return found
+
+
+def _files_version(paths: Any) -> str:
     digest = hashlib.sha256()
-    for path in sorted(files):
+    for path in sorted(set(paths)):
         try:
             stat = os.stat(path)
         except OSError:
             continue
         digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def code_version(wf: Workflow[Any, Any]) -> str:
+    """A version of the code a workflow's tasks import, from their files' sizes and mtimes.
+
+    Warm workers are keyed by it: after a module is edited, new workers import the new code
+    instead of serving the function they imported before.
+    """
+    return _files_version(_task_modules(wf).values())
+
+
+def prewarm_file(path: str, *, executor: str | None = None, home: str | None = None) -> None:
+    """Start a worker importing the workflow file ``path`` now, while this process imports
+    it too, so that a cold run does not pay the import twice, one after the other.
+
+    A hint: when the file's tasks turn out to live elsewhere, nothing is lost but the start.
+    """
+    kind = executor or default_executor()
+    if kind != "process":
+        return
+    module, root = module_for_file(path)
+    runner = _local.executor(kind, None, home_blob_root(home))
+    runner.prewarm(_files_version([os.path.abspath(path)]), (root,), (module,))
 
 
 def local_store(home: str | None = None) -> tuple[MetadataStore, BlobStore]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from updraft.store._blobs import BlobStore
-from updraft.store._home import open_store, updraft_home
+from updraft.store._home import home_blob_root, open_store, updraft_home
 from updraft.store._interface import (
     CachePut,
     MetadataStore,
@@ -35,6 +35,7 @@ __all__ = [
     "SchemaVersionError",
     "SqlMetadataStore",
     "Tick",
+    "home_blob_root",
     "open_store",
     "updraft_home",
 ]

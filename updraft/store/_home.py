@@ -26,6 +26,12 @@ def updraft_home() -> Path:
     return Path(os.environ.get(HOME_ENV) or "~/.updraft").expanduser().resolve()
 
 
+def home_blob_root(home: str | Path | None = None) -> str:
+    """Where a home keeps its blobs by default, as `BlobStore.root` spells it."""
+    root = Path(home).expanduser().resolve() if home is not None else updraft_home()
+    return str(root / "blobs")
+
+
 def open_store(
     home: str | None = None, db_url: str | None = None, blob_root: str | None = None
 ) -> tuple[MetadataStore, BlobStore]:
@@ -48,5 +54,5 @@ def open_store(
     root = Path(home).expanduser().resolve() if home is not None else updraft_home()
     root.mkdir(parents=True, exist_ok=True)
     metadata = SqlMetadataStore(db_url or f"sqlite:///{root / 'updraft.db'}")
-    blobs = BlobStore(blob_root or str(root / "blobs"))
+    blobs = BlobStore(blob_root or home_blob_root(root))
     return metadata, blobs
