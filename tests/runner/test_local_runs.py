@@ -236,3 +236,10 @@ def test_prewarming_a_file_starts_the_worker_the_run_then_uses() -> None:
     result = run_entity(find_entity(load_file(path), "chain"), {}, executor="process")
     assert result.python_outputs == 5
     assert {w.pid for w in executor.workers()} == started
+
+
+def test_who_launched_is_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPDRAFT_EXECUTOR", "inline")
+    wf_basic.chain(x=1)
+    assert local_store()[0].list_executions()[0].launched_by == "api"
+    assert run_entity(wf_basic.chain, {}).execution.launched_by == "cli"

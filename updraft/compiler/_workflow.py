@@ -64,7 +64,7 @@ class Workflow(Generic[P, R]):
                 f"{self.function.__name__}({keywords})"
             )
         runner = importlib.import_module("updraft.runner")
-        result: R = runner.run_entity(self, kwargs).python_outputs
+        result: R = runner.run_entity(self, kwargs, launched_by="api").python_outputs
         return result
 
     def __repr__(self) -> str:
