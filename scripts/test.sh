@@ -11,6 +11,6 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 
 echo "== ruff";          ruff check updraft tests bench examples
-echo "== mypy --strict"; mypy updraft/model updraft/types updraft/_runtime
+echo "== mypy --strict"; mypy updraft
 echo "== import layers"; lint-imports
 echo "== pytest";        pytest -q -p no:cacheprovider "$@"
