@@ -33,24 +33,23 @@ temporary folder instead, so runs are independent and nothing outside is touched
 
 from __future__ import annotations
 
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flytekit import task, workflow
 
+SCRIPT = Path(__file__).resolve()
+sys.path.insert(0, str(SCRIPT.parent))
+
+import _timing  # noqa: E402
+from _timing import each_in_child, import_times, timed  # noqa: E402
+
 CHAIN_LENGTH = 1000
 FANOUT_WIDTH = 1000
 CACHED_CHAIN_LENGTH = 100
-_IMPORT_PROBE = (
-    "import time\nt = time.perf_counter()\nimport flytekit\nprint(time.perf_counter() - t)\n"
-)
 
 
 def _fresh_cache() -> None:
@@ -59,12 +58,6 @@ def _fresh_cache() -> None:
 
     local_cache.CACHE_LOCATION = tempfile.mkdtemp(prefix="flytekit-bench-cache-")
     local_cache.LocalTaskCache.initialize()
-
-
-def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = call()
-    return time.perf_counter() - start, result
 
 
 @task
@@ -107,14 +100,14 @@ def _build(factory: Callable[[], Any]) -> tuple[float, Any]:
         wf.compile()
         return wf
 
-    return _timed(build)
+    return timed(build)
 
 
 def case_chain(repeats: int) -> dict[str, Any]:
     """A chain of 1,000 trivial tasks, each fed by the one before."""
     _fresh_cache()
     setup, wf = _build(lambda: _chain_workflow(CHAIN_LENGTH, cached=False))
-    runs = [_timed(wf) for _ in range(repeats)]
+    runs = [timed(wf) for _ in range(repeats)]
     return _report(runs, units=CHAIN_LENGTH, setup=setup)
 
 
@@ -122,7 +115,7 @@ def case_fanout(repeats: int) -> dict[str, Any]:
     """1,000 independent trivial tasks whose results form the workflow's list output."""
     _fresh_cache()
     setup, wf = _build(lambda: _fanout_workflow(FANOUT_WIDTH))
-    runs = [_timed(wf) for _ in range(repeats)]
+    runs = [timed(wf) for _ in range(repeats)]
     result = runs[-1][1]
     if list(result) != [i + 1 for i in range(FANOUT_WIDTH)]:
         raise RuntimeError(f"fanout returned a wrong list, starting {list(result)[:5]}")
@@ -133,8 +126,8 @@ def case_cached_rerun(repeats: int) -> dict[str, Any]:
     """Rerun a chain of 100 cached tasks whose results are all in the cache already."""
     _fresh_cache()
     setup, wf = _build(lambda: _chain_workflow(CACHED_CHAIN_LENGTH, cached=True))
-    fill, _ = _timed(wf)
-    runs = [_timed(wf) for _ in range(repeats)]
+    fill, _ = timed(wf)
+    runs = [timed(wf) for _ in range(repeats)]
     report = _report(runs, units=CACHED_CHAIN_LENGTH, setup=setup)
     report["fill_s"] = fill
     return report
@@ -146,45 +139,22 @@ def case_diabetes_cold(repeats: int) -> dict[str, Any]:
     Each repeat is its own process, so that nothing the first run warms up (lazy imports,
     xgboost's first fit) helps the next; importing the libraries is not timed.
     """
-    runs = [_in_child("diabetes_cold_once") for _ in range(repeats)]
-    return {
-        "times": [run["times"][0] for run in runs],
-        "units": 1,
-        "setup_s": statistics.median(run["setup_s"] for run in runs),
-        "result": runs[-1]["result"],
-    }
+    return each_in_child(SCRIPT, "diabetes_cold_once", repeats)
 
 
 def case_diabetes_cold_once(repeats: int) -> dict[str, Any]:
     """One cold run of the diabetes pipeline in this process (``repeats`` is ignored)."""
     _fresh_cache()
     setup, wf = _build(_diabetes_workflow)
-    return _report([_timed(wf)], units=1, setup=setup)
-
-
-def _in_child(case: str) -> dict[str, Any]:
-    """Run ``case`` once in a fresh interpreter and return its report."""
-    done = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), case, "1"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"case {case!r} failed in its child process (exit {done.returncode}):\n"
-            f"{done.stderr[-4000:]}"
-        )
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return report
+    return _report([timed(wf)], units=1, setup=setup)
 
 
 def case_diabetes_warm(repeats: int) -> dict[str, Any]:
     """The diabetes pipeline again, every task answered from the cache."""
     _fresh_cache()
     setup, wf = _build(_diabetes_workflow)
-    fill, _ = _timed(wf)
-    runs = [_timed(wf) for _ in range(repeats)]
+    fill, _ = timed(wf)
+    runs = [timed(wf) for _ in range(repeats)]
     report = _report(runs, units=1, setup=setup)
     report["fill_s"] = fill
     return report
@@ -192,19 +162,10 @@ def case_diabetes_warm(repeats: int) -> dict[str, Any]:
 
 def case_import(repeats: int) -> dict[str, Any]:
     """``import flytekit`` timed inside fresh processes (one untimed first to warm the disk)."""
-    times = [_import_once() for _ in range(repeats + 1)][1:]
-    return {"times": times, "units": 1, "setup_s": 0.0, "result": None}
-
-
-def _import_once() -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, check=True
-    )
-    return float(done.stdout.strip().splitlines()[-1])
+    return {"times": import_times("flytekit", repeats), "units": 1, "setup_s": 0.0, "result": None}
 
 
 def _diabetes_workflow() -> Any:
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import flytekit_diabetes
 
     return flytekit_diabetes.diabetes_xgboost_model
@@ -219,7 +180,7 @@ def _report(runs: list[tuple[float, Any]], *, units: int, setup: float) -> dict[
     }
 
 
-CASES: dict[str, Callable[[int], dict[str, Any]]] = {
+CASES: dict[str, _timing.Case] = {
     "chain": case_chain,
     "fanout": case_fanout,
     "cached_rerun": case_cached_rerun,
@@ -232,17 +193,7 @@ CASES: dict[str, Callable[[int], dict[str, Any]]] = {
 
 def main(argv: list[str]) -> int:
     """Run the case named by ``argv[0]`` ``argv[1]`` times and print its JSON line."""
-    if len(argv) != 2 or argv[0] not in CASES or not argv[1].isdigit() or int(argv[1]) < 1:
-        print(
-            f"usage: flytekit_cases.py CASE REPEATS, got {argv!r}; CASE is one of "
-            f"{', '.join(CASES)} and REPEATS a whole number of at least 1",
-            file=sys.stderr,
-        )
-        return 2
-    case, repeats = argv[0], int(argv[1])
-    report = CASES[case](repeats)
-    print(json.dumps({"case": case, "repeats": repeats, **report}))
-    return 0
+    return _timing.main(argv, CASES, SCRIPT.name)
 
 
 if __name__ == "__main__":

@@ -45,20 +45,18 @@ the workflow does: record the execution, drive the engine, read the outputs back
 
 from __future__ import annotations
 
-import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
+SCRIPT = Path(__file__).resolve()
+BENCH_DIR = SCRIPT.parent
 sys.path.insert(0, str(BENCH_DIR))
 
+import _timing  # noqa: E402
+from _timing import each_in_child, import_times, timed  # noqa: E402
 from _updraft_tasks import collect, inc, inc_cached  # noqa: E402
 
 from updraft import workflow  # noqa: E402
@@ -71,9 +69,6 @@ COMPILE_NODES = 10_000
 DIABETES_FILE = BENCH_DIR.parent / "examples" / "diabetes" / "workflow.py"
 DIABETES_ACCURACY = 0.7598425196850394
 DIABETES_NODES = 4
-_IMPORT_PROBE = (
-    "import time\nt = time.perf_counter()\nimport updraft\nprint(time.perf_counter() - t)\n"
-)
 
 
 class CheckFailedError(RuntimeError):
@@ -85,12 +80,6 @@ def _fresh_home() -> str:
     return tempfile.mkdtemp(prefix="updraft-bench-home-")
 
 
-def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = call()
-    return time.perf_counter() - start, result
-
-
 def _run(wf: Any, executor: str, home: str) -> tuple[float, Any, Any]:
     """Run ``wf`` once as calling it would; returns (seconds, outputs, execution document)."""
 
@@ -98,7 +87,7 @@ def _run(wf: Any, executor: str, home: str) -> tuple[float, Any, Any]:
         result = run_entity(wf, {}, executor=executor, home=home)
         return result.python_outputs, result.document
 
-    seconds, (outputs, document) = _timed(call)
+    seconds, (outputs, document) = timed(call)
     return seconds, outputs, document
 
 
@@ -137,7 +126,7 @@ def _repeated(
     factory: Callable[[], Any], executor: str, repeats: int, units: int
 ) -> tuple[dict[str, Any], list[Any]]:
     """Compile, run once untimed, then time ``repeats`` runs in one fresh home."""
-    setup, wf = _timed(factory)
+    setup, wf = timed(factory)
     home = _fresh_home()
     first, _, _ = _run(wf, executor, home)
     runs = [_run(wf, executor, home) for _ in range(repeats)]
@@ -194,7 +183,7 @@ def case_fanout_inline(repeats: int) -> dict[str, Any]:
 def case_cached_rerun(repeats: int) -> dict[str, Any]:
     """Rerun a chain of 100 cached tasks whose results are all in the cache already."""
     executor = "process"
-    setup, wf = _timed(lambda: _chain_workflow(CACHED_CHAIN_LENGTH, cached=True))
+    setup, wf = timed(lambda: _chain_workflow(CACHED_CHAIN_LENGTH, cached=True))
     home = _fresh_home()
     fill, _, document = _run(wf, executor, home)
     _check_cache(document, "put", "cached_rerun")
@@ -231,19 +220,13 @@ def _check_accuracy(accuracy: Any, case: str) -> None:
 def _diabetes_cold(executor: str, repeats: int) -> dict[str, Any]:
     """Each repeat in its own process, so that nothing a first run warms up (worker
     processes, lazy imports, xgboost's first fit) helps the next."""
-    runs = [_in_child(f"diabetes_cold_once_{executor}") for _ in range(repeats)]
-    return {
-        "times": [run["times"][0] for run in runs],
-        "units": 1,
-        "setup_s": statistics.median(run["setup_s"] for run in runs),
-        "result": runs[-1]["result"],
-        "executor": executor,
-    }
+    report = each_in_child(SCRIPT, f"diabetes_cold_once_{executor}", repeats)
+    return report | {"executor": executor}
 
 
 def _diabetes_cold_once(executor: str) -> dict[str, Any]:
     """One cold run of the diabetes pipeline in this process, with a fresh home."""
-    setup, wf = _timed(_diabetes_workflow)
+    setup, wf = timed(_diabetes_workflow)
     seconds, accuracy, document = _run(wf, executor, _fresh_home())
     _check_accuracy(accuracy, f"diabetes_cold ({executor})")
     _check_cache(document, "put", f"diabetes_cold ({executor})")
@@ -279,7 +262,7 @@ def case_diabetes_cold_once_inline(repeats: int) -> dict[str, Any]:
 def case_diabetes_warm(repeats: int) -> dict[str, Any]:
     """The diabetes pipeline again in the same process, every node served from the cache."""
     executor = "process"
-    setup, wf = _timed(_diabetes_workflow)
+    setup, wf = timed(_diabetes_workflow)
     home = _fresh_home()
     fill, accuracy, document = _run(wf, executor, home)
     _check_accuracy(accuracy, "diabetes_warm")
@@ -308,7 +291,7 @@ def case_compile_10k(repeats: int) -> dict[str, Any]:
     times: list[float] = []
     nodes = 0
     for _ in range(repeats):
-        seconds, wf = _timed(lambda: _chain_workflow(COMPILE_NODES, cached=False))
+        seconds, wf = timed(lambda: _chain_workflow(COMPILE_NODES, cached=False))
         nodes = len(wf.spec.nodes)
         times.append(seconds)
     if nodes != COMPILE_NODES:
@@ -318,35 +301,11 @@ def case_compile_10k(repeats: int) -> dict[str, Any]:
 
 def case_import(repeats: int) -> dict[str, Any]:
     """``import updraft`` timed inside fresh processes (one untimed first to warm the disk)."""
-    times = [_import_once() for _ in range(repeats + 1)][1:]
+    times = import_times("updraft", repeats)
     return {"times": times, "units": 1, "setup_s": 0.0, "result": None, "executor": None}
 
 
-def _import_once() -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True, check=True
-    )
-    return float(done.stdout.strip().splitlines()[-1])
-
-
-def _in_child(case: str) -> dict[str, Any]:
-    """Run ``case`` once in a fresh interpreter and return its report."""
-    done = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), case, "1"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"case {case!r} failed in its child process (exit {done.returncode}):\n"
-            f"{done.stderr[-4000:]}"
-        )
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return report
-
-
-CASES: dict[str, Callable[[int], dict[str, Any]]] = {
+CASES: dict[str, _timing.Case] = {
     "chain_process": case_chain_process,
     "chain_inline": case_chain_inline,
     "fanout_process": case_fanout_process,
@@ -364,17 +323,7 @@ CASES: dict[str, Callable[[int], dict[str, Any]]] = {
 
 def main(argv: list[str]) -> int:
     """Run the case named by ``argv[0]`` ``argv[1]`` times and print its JSON line."""
-    if len(argv) != 2 or argv[0] not in CASES or not argv[1].isdigit() or int(argv[1]) < 1:
-        print(
-            f"usage: updraft_cases.py CASE REPEATS, got {argv!r}; CASE is one of "
-            f"{', '.join(CASES)} and REPEATS a whole number of at least 1",
-            file=sys.stderr,
-        )
-        return 2
-    case, repeats = argv[0], int(argv[1])
-    report = CASES[case](repeats)
-    print(json.dumps({"case": case, "repeats": repeats, **report}))
-    return 0
+    return _timing.main(argv, CASES, SCRIPT.name)
 
 
 if __name__ == "__main__":
