@@ -15,7 +15,7 @@ import wf_failing
 
 from tests._support import RESOURCES, count_marks
 from updraft import task, workflow
-from updraft.model import CacheStatus, ExecutionPhase, NodePhase
+from updraft.model import CacheStatus, ExecutionPhase, NodePhase, Outcome
 from updraft.runner import ExecutionFailedError, local_store, run_entity
 
 EXECUTORS = ["inline", "process"]
@@ -70,6 +70,14 @@ def test_user_errors_are_retried_up_to_retries(executor: str, marks: Path) -> No
     node = result.document.nodes[0]
     assert node.attempts == 3 and node.phase == NodePhase.SUCCEEDED
     assert count_marks(marks, "flaky") == 3
+    assert [a.attempt for a in node.history] == [1, 2, 3]
+    assert [a.outcome for a in node.history] == [
+        Outcome.USER_ERROR, Outcome.USER_ERROR, Outcome.SUCCEEDED
+    ]
+    assert "not yet" in node.history[0].error.message
+    assert all(a.started_at and a.ended_at for a in node.history)
+    if executor == "process":
+        assert all(a.worker_id.startswith("pid:") for a in node.history)
 
 
 @pytest.mark.parametrize("executor", EXECUTORS)

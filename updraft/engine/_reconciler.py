@@ -27,6 +27,7 @@ from updraft.model import (
     NodeExecution,
     NodePhase,
     Outcome,
+    TaskAttempt,
 )
 from updraft.store._interface import CachePut, MetadataStore, Tick
 
@@ -46,6 +47,20 @@ _FINAL_PHASE = {
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _record_result(node: NodeExecution, result: AttemptResult) -> None:
+    """Close the node's latest attempt record with how the attempt ended."""
+    if not node.history:
+        return
+    record = node.history[-1]
+    record.outcome = result.outcome
+    record.ended_at = (
+        datetime.fromtimestamp(result.ended_at, UTC) if result.ended_at else _now()
+    )
+    record.worker_id = result.worker_id
+    record.log_uri = result.log_uri
+    record.error = result.error
 
 
 class Engine:
@@ -188,6 +203,7 @@ class Engine:
         if node.started_at is None:
             node.started_at = now
         node.phase = NodePhase.RUNNING
+        node.history.append(TaskAttempt(attempt=node.attempts, started_at=now))
         node.cache = CacheStatus.MISS if task.cache.enabled else CacheStatus.DISABLED
         execution_id = state.execution.id
         attempt_id = f"{execution_id}/{node_id}/{node.attempts}"
@@ -222,6 +238,7 @@ class Engine:
             node = state.nodes[node_id]
             if result.log_uri:
                 node.log_uri = result.log_uri
+            _record_result(node, result)
             if result.outcome == Outcome.SUCCEEDED:
                 task = state.task_of(node_id)
                 outputs = result.outputs or {}
@@ -332,6 +349,9 @@ class Engine:
         now = _now()
         for other in state.nodes.values():
             if other.phase in (NodePhase.QUEUED, NodePhase.RUNNING):
+                if other.history and other.history[-1].outcome is None:
+                    other.history[-1].outcome = Outcome.CANCELLED
+                    other.history[-1].ended_at = now
                 other.phase = NodePhase.ABORTED
                 if other.started_at is not None:
                     other.mark_ended(now)

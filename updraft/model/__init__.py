@@ -16,6 +16,7 @@ from updraft.model._execution import (
     NodeExecution,
     NodePhase,
     Outcome,
+    TaskAttempt,
 )
 from updraft.model._hashing import canonical_json, content_hash
 from updraft.model._literals import (
@@ -86,6 +87,7 @@ __all__ = [
     "Scalar",
     "SourceLocation",
     "SpecError",
+    "TaskAttempt",
     "TaskSpec",
     "UnionValue",
     "ValueBinding",

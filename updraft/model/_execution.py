@@ -128,8 +128,27 @@ class AttemptResult(msgspec.Struct, frozen=True, omit_defaults=True):
     worker_id: str = ""
 
 
+class TaskAttempt(msgspec.Struct):
+    """One try of a node: how it ended, where it ran and where its log is.
+
+    ``outcome`` is None while the attempt runs. ``worker_id`` names the process that ran it
+    (``pid:1234`` on the process executor), so leftovers can be found after a crash.
+    """
+
+    attempt: int
+    outcome: Outcome | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    worker_id: str = ""
+    log_uri: str = ""
+    error: ErrorInfo | None = None
+
+
 class NodeExecution(msgspec.Struct):
-    """The state of one node in one execution, as recorded and as shown."""
+    """The state of one node in one execution, as recorded and as shown.
+
+    ``attempts`` counts every try; ``history`` holds them, oldest first.
+    """
 
     node_id: str
     name: str
@@ -143,6 +162,7 @@ class NodeExecution(msgspec.Struct):
     outputs: dict[str, Literal] | None = None
     log_uri: str = ""
     duration_s: float | None = None
+    history: list[TaskAttempt] = msgspec.field(default_factory=list)
 
     def mark_ended(self, at: datetime) -> None:
         """Set the end time and the duration that the CLI and console show."""
