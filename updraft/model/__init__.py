@@ -4,6 +4,17 @@ Plain, frozen, versioned data (msgspec Structs serialised as JSON). No I/O and n
 happen here; every other layer speaks these objects, like Flyte's flyteidl.
 """
 
+from updraft.model._admin import (
+    CATCH_UP_POLICIES,
+    DOMAINS,
+    ENTITY_KINDS,
+    CodePackage,
+    EntityId,
+    LaunchPlanSpec,
+    Project,
+    Registration,
+    ScheduleSpec,
+)
 from updraft.model._execution import (
     AttemptRequest,
     AttemptResult,
@@ -56,6 +67,9 @@ from updraft.model._validate import SpecError, topological_order, validate_workf
 __all__ = [
     "ALL_KINDS",
     "BLOB_KINDS",
+    "CATCH_UP_POLICIES",
+    "DOMAINS",
+    "ENTITY_KINDS",
     "SCHEMA_VERSION",
     "AttemptRequest",
     "AttemptResult",
@@ -64,7 +78,9 @@ __all__ = [
     "BlobIO",
     "CachePolicy",
     "CacheStatus",
+    "CodePackage",
     "Collection",
+    "EntityId",
     "ErrorInfo",
     "Event",
     "Execution",
@@ -72,6 +88,7 @@ __all__ = [
     "ExecutionPhase",
     "InputRef",
     "Interface",
+    "LaunchPlanSpec",
     "ListBinding",
     "Literal",
     "LiteralType",
@@ -83,8 +100,11 @@ __all__ = [
     "Outcome",
     "OutputRef",
     "Parameter",
+    "Project",
+    "Registration",
     "ResourceSpec",
     "Scalar",
+    "ScheduleSpec",
     "SourceLocation",
     "SpecError",
     "TaskAttempt",

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import msgspec
 
+from updraft.model._admin import CodePackage, EntityId
 from updraft.model._literals import Literal
 from updraft.model._specs import SCHEMA_VERSION, ResourceSpec
 
@@ -172,7 +173,14 @@ class NodeExecution(msgspec.Struct):
 
 
 class Execution(msgspec.Struct):
-    """One run of a workflow: inputs, outputs, phase and who launched it."""
+    """One run of a workflow: inputs, outputs, phase and who launched it.
+
+    On the server an execution also has a ``name`` unique in its project and domain, the
+    registered workflow (and launch plan) it runs, the code package its tasks import, its
+    parent execution when a workflow started it, and the scheduled time when a schedule did.
+    ``overwrite_cache`` recomputes cached nodes and replaces their entries;
+    ``max_parallelism`` caps how many of its nodes run at once.
+    """
 
     id: str
     workflow: str
@@ -189,6 +197,14 @@ class Execution(msgspec.Struct):
     project: str = "default"
     domain: str = "development"
     code_paths: tuple[str, ...] = ()
+    name: str = ""
+    workflow_id: EntityId | None = None
+    launch_plan: EntityId | None = None
+    code: CodePackage | None = None
+    parent: str | None = None
+    scheduled_at: datetime | None = None
+    overwrite_cache: bool = False
+    max_parallelism: int | None = None
     schema_version: int = SCHEMA_VERSION
 
 
