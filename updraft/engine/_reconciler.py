@@ -94,7 +94,9 @@ class Engine:
         self.tick_seconds = tick_seconds
         self.listener = listener
         self.code_version = code_version
-        self._tick = Tick(execution_id="")
+        self._runs: dict[str, RunState] = {}
+        self._ticks: dict[str, Tick] = {}
+        self._tick_started = time.perf_counter()
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -125,58 +127,114 @@ class Engine:
     # -- the loop --------------------------------------------------------------------------
 
     def run(self, execution_id: str) -> Execution:
-        """Run (or resume) an execution to its end and return its final record."""
+        """Run (or resume) one execution to its end and return its final record."""
+        state = self.add(execution_id)
+        try:
+            while not state.execution.phase.terminal:
+                self.step()
+        finally:
+            self.flush()
+        self._runs.pop(execution_id, None)
+        return state.execution
+
+    def add(self, execution_id: str) -> RunState:
+        """Start driving an execution (new or interrupted) alongside the others; `step`
+        then advances all of them."""
         state = self.load(execution_id)
-        self._tick = Tick(execution_id=execution_id)
         if state.execution.phase == ExecutionPhase.SUCCEEDED:
-            return state.execution
+            return state
+        self._runs[execution_id] = state
         self._set_execution(state, ExecutionPhase.RUNNING, started=True)
         for node_id, node in state.nodes.items():
             if node.phase == NodePhase.QUEUED and state.waiting_on[node_id] == 0:
                 state.ready.append(node_id)
-        self._tick.nodes.extend(state.nodes[node_id] for node_id in state.reset)
+        self._tick_of(state).nodes.extend(state.nodes[node_id] for node_id in state.reset)
         if state.remaining == 0:
             self._finish(state)
-        tick_started = time.perf_counter()
-        try:
-            while not state.execution.phase.terminal:
-                progressed = self._start_ready(state)
-                results = self.executor.results()
-                if results:
-                    self._apply(state, results)
-                    progressed = True
-                if not progressed and not state.running and not state.ready:
+        return state
+
+    def active(self) -> list[str]:
+        """Ids of the executions this engine drives that have not ended."""
+        return [i for i, s in self._runs.items() if not s.execution.phase.terminal]
+
+    def step(self, idle_wait: float = 0.5) -> list[str]:
+        """Advance every execution once: start what is ready, apply results, commit when the
+        tick is over, sleep when there is nothing to do.
+
+        Returns:
+            The ids of executions that ended and whose end is committed; the engine forgets
+            them.
+        """
+        progressed = False
+        for state in list(self._runs.values()):
+            if not state.execution.phase.terminal:
+                progressed = self._start_ready(state) or progressed
+        results = self.executor.results()
+        if results:
+            self._apply(results)
+            progressed = True
+        if not progressed:
+            for state in list(self._runs.values()):
+                if not (state.execution.phase.terminal or state.running or state.ready):
                     self._stalled(state)
-                    continue
-                if self._tick.empty():
-                    tick_started = time.perf_counter()
-                    if not progressed:
-                        self.executor.wait(0.5)
-                    continue
-                age = time.perf_counter() - tick_started
-                if age >= self.tick_seconds:
-                    self._commit()
-                elif not progressed:
-                    self.executor.wait(self.tick_seconds - age)
-        finally:
-            self._commit()
-        return state.execution
+                    progressed = True
+        if not any(not t.empty() for t in self._ticks.values()):
+            self._tick_started = time.perf_counter()
+            if not progressed and not self._finished_ids():
+                self.executor.wait(idle_wait)
+            return self._forget_finished()
+        age = time.perf_counter() - self._tick_started
+        if age >= self.tick_seconds:
+            self.flush()
+            return self._forget_finished()
+        if not progressed:
+            self.executor.wait(self.tick_seconds - age)
+        return []
+
+    def flush(self) -> None:
+        """Commit every pending change now."""
+        self._commit()
+        self._tick_started = time.perf_counter()
+
+    def _finished_ids(self) -> list[str]:
+        return [i for i, s in self._runs.items() if s.execution.phase.terminal]
+
+    def _forget_finished(self) -> list[str]:
+        done = [i for i in self._finished_ids() if self._tick_empty(i)]
+        for execution_id in done:
+            del self._runs[execution_id]
+        return done
+
+    def _tick_empty(self, execution_id: str) -> bool:
+        tick = self._ticks.get(execution_id)
+        return tick is None or tick.empty()
+
+    def _tick_of(self, state: RunState) -> Tick:
+        execution_id = state.execution.id
+        tick = self._ticks.get(execution_id)
+        if tick is None:
+            tick = self._ticks[execution_id] = Tick(execution_id=execution_id)
+        return tick
 
     # -- starting nodes --------------------------------------------------------------------
 
     def _start_ready(self, state: RunState) -> bool:
         progressed = False
+        limit = state.execution.max_parallelism
+        overwrite = state.execution.overwrite_cache
         while state.ready:
             batch: list[AttemptRequest] = []
             to_check: list[tuple[str, dict[str, Literal], str]] = []
             while state.ready:
+                if limit and len(state.running) + len(batch) + len(to_check) >= limit:
+                    break
                 node_id = state.ready.popleft()
                 node = state.nodes[node_id]
                 if node.phase != NodePhase.QUEUED:
                     continue
                 task = state.task_of(node_id)
                 inputs = state.node_inputs(node_id)
-                if task.cache.enabled:
+                if task.cache.enabled and not overwrite:
                     to_check.append((node_id, inputs, state.cache_key(task, inputs)))
                 else:
                     batch.append(self._attempt(state, node_id, inputs))
@@ -190,7 +248,9 @@ class Engine:
                         batch.append(self._attempt(state, node_id, inputs))
             if batch:
                 self.executor.submit(batch)
-            progressed = progressed or bool(batch or to_check)
+            if not (batch or to_check):
+                break
+            progressed = True
         return progressed
 
     def _attempt(
@@ -220,7 +280,9 @@ class Engine:
             output_prefix=attempt_id,
             blob_root=self.blob_root,
             by_value=task.by_value,
-            code_version=self.code_version,
+            code_version=(
+                state.execution.code.digest if state.execution.code else self.code_version
+            ),
             code_paths=state.execution.code_paths,
             requests=task.requests,
             limits=task.limits,
@@ -230,8 +292,11 @@ class Engine:
 
     # -- results ---------------------------------------------------------------------------
 
-    def _apply(self, state: RunState, results: list[AttemptResult]) -> None:
+    def _apply(self, results: list[AttemptResult]) -> None:
         for result in results:
+            state = self._runs.get(result.attempt_id.split("/", 1)[0])
+            if state is None:
+                continue
             node_id = state.running.pop(result.attempt_id, None)
             if node_id is None or state.execution.phase.terminal:
                 continue
@@ -245,7 +310,9 @@ class Engine:
                 status = CacheStatus.DISABLED
                 if task.cache.enabled:
                     key = state.cache_key(task, state.node_inputs(node_id))
-                    self._tick.cache_puts.append(CachePut(key, task.name, outputs))
+                    self._tick_of(state).cache_puts.append(
+                        CachePut(key, task.name, outputs, replace=state.execution.overwrite_cache)
+                    )
                     status = CacheStatus.PUT
                 self._succeed(state, node_id, outputs, status)
                 continue
@@ -378,16 +445,18 @@ class Engine:
             execution.error = None
         if ended:
             execution.ended_at = _now()
-        self._tick.execution = execution
-        self._tick.events.append(Event(execution.id, phase.value, time.time()))
+        tick = self._tick_of(state)
+        tick.execution = execution
+        tick.events.append(Event(execution.id, phase.value, time.time()))
         if self.listener is not None:
             self.listener(state, None)
 
     def _node_changed(
         self, state: RunState, node: NodeExecution, phase: NodePhase, detail: str = ""
     ) -> None:
-        self._tick.nodes.append(node)
-        self._tick.events.append(
+        tick = self._tick_of(state)
+        tick.nodes.append(node)
+        tick.events.append(
             Event(state.execution.id, phase.value, time.time(), node.node_id, node.attempts,
                   detail)
         )
@@ -395,10 +464,11 @@ class Engine:
             self.listener(state, node)
 
     def _commit(self) -> None:
-        tick = self._tick
-        if tick.empty():
-            return
-        # A node may change several times in one tick; the last state is what counts.
-        tick.nodes = list({n.node_id: n for n in tick.nodes}.values())
-        self.store.commit_tick(tick)
-        self._tick = Tick(execution_id=tick.execution_id)
+        for execution_id, tick in list(self._ticks.items()):
+            if tick.empty():
+                del self._ticks[execution_id]
+                continue
+            # A node may change several times in one tick; the last state is what counts.
+            tick.nodes = list({n.node_id: n for n in tick.nodes}.values())
+            self.store.commit_tick(tick)
+            del self._ticks[execution_id]

@@ -35,6 +35,8 @@ class CachePut:
     key: str
     task_name: str
     outputs: dict[str, Literal]
+    #: Replace an existing entry (an execution with ``overwrite_cache``); else first wins.
+    replace: bool = False
 
 
 @dataclasses.dataclass
