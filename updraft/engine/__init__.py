@@ -4,7 +4,7 @@ The engine never imports the SDK or the compiler: it reaches a task through its 
 (or its pickled function) and knows workflows only as `WorkflowSpec`s.
 """
 
-from updraft.engine._reconciler import Engine, Listener
+from updraft.engine._reconciler import Engine, Listener, abort_recorded
 from updraft.engine._state import RunState
 
-__all__ = ["Engine", "Listener", "RunState"]
+__all__ = ["Engine", "Listener", "RunState", "abort_recorded"]

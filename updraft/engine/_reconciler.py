@@ -153,6 +153,10 @@ class Engine:
             self._finish(state)
         return state
 
+    def state(self, execution_id: str) -> RunState | None:
+        """The state of an execution this engine drives, or None."""
+        return self._runs.get(execution_id)
+
     def active(self) -> list[str]:
         """Ids of the executions this engine drives that have not ended."""
         return [i for i, s in self._runs.items() if not s.execution.phase.terminal]
@@ -391,6 +395,18 @@ class Engine:
         self._abort_unfinished(state, f"node {node.node_id} failed")
         self._set_execution(state, ExecutionPhase.FAILED, ended=True)
 
+    def drop(self, execution_id: str) -> None:
+        """Stop driving an execution without recording anything more: another process owns
+        it now (its lease lapsed) or it was ended elsewhere. Its running attempts are
+        cancelled and its uncommitted changes discarded."""
+        state = self._runs.pop(execution_id, None)
+        self._ticks.pop(execution_id, None)
+        if state is None:
+            return
+        for attempt_id in state.running:
+            self.executor.cancel(attempt_id)
+        state.running.clear()
+
     def _stalled(self, state: RunState) -> None:
         """Nothing runs and nothing can start, yet the execution is not done: fail it with a
         system error rather than wait forever."""
@@ -472,3 +488,37 @@ class Engine:
             tick.nodes = list({n.node_id: n for n in tick.nodes}.values())
             self.store.commit_tick(tick)
             del self._ticks[execution_id]
+
+
+def abort_recorded(store: MetadataStore, execution_id: str, reason: str) -> Execution:
+    """Record an execution ABORTED, with every unfinished node, without driving it.
+
+    For an execution no engine here drives; an engine elsewhere that does notices the phase
+    when it renews its lease and drops it.
+    """
+    execution = store.get_execution(execution_id)
+    if execution.phase.terminal:
+        return execution
+    now = _now()
+    tick = Tick(execution_id=execution_id)
+    for node in store.get_nodes(execution_id):
+        if node.phase in (NodePhase.QUEUED, NodePhase.RUNNING):
+            if node.history and node.history[-1].outcome is None:
+                node.history[-1].outcome = Outcome.CANCELLED
+                node.history[-1].ended_at = now
+            node.phase = NodePhase.ABORTED
+            if node.started_at is not None:
+                node.mark_ended(now)
+            tick.nodes.append(node)
+            tick.events.append(
+                Event(execution_id, NodePhase.ABORTED.value, time.time(), node.node_id,
+                      node.attempts, reason)
+            )
+    execution.phase = ExecutionPhase.ABORTED
+    execution.ended_at = now
+    execution.error = ErrorInfo(kind="ABORTED", message=reason)
+    tick.execution = execution
+    tick.events.append(Event(execution_id, ExecutionPhase.ABORTED.value, time.time(), None, 0,
+                             reason))
+    store.commit_tick(tick)
+    return execution
