@@ -15,7 +15,15 @@ Example:
 """
 
 from updraft.compiler import CompileError, Workflow, workflow
-from updraft.sdk import PythonTask, Resources, current_context, task
+from updraft.sdk import (
+    CronSchedule,
+    FixedRate,
+    LaunchPlan,
+    PythonTask,
+    Resources,
+    current_context,
+    task,
+)
 from updraft.types import Columns, Directory, File
 
 __version__ = "0.1.0"
@@ -23,8 +31,11 @@ __version__ = "0.1.0"
 __all__ = [
     "Columns",
     "CompileError",
+    "CronSchedule",
     "Directory",
     "File",
+    "FixedRate",
+    "LaunchPlan",
     "PythonTask",
     "Resources",
     "Workflow",

@@ -127,3 +127,16 @@ def test_describe_types() -> None:
     assert LiteralType("list", (INT,)).describe() == "list[int]"
     assert LiteralType("union", (INT, LiteralType("none"))).describe() == "int | none"
     assert ListBinding((ValueBinding(Scalar(1)),)).items[0] == ValueBinding(Scalar(1))
+
+
+def test_user_data_named_like_a_location_still_counts() -> None:
+    def with_default(location: str) -> WorkflowSpec:
+        value = Map({"location": Scalar(location)})
+        return _workflow(
+            interface=Interface(
+                inputs={"x": Parameter(LiteralType("dict", (LiteralType("str"),)), value, True)},
+                outputs={"o0": INT},
+            )
+        )
+
+    assert content_hash(with_default("here")) != content_hash(with_default("there"))

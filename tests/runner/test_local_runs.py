@@ -251,3 +251,25 @@ def test_who_launched_is_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
     wf_basic.chain(x=1)
     assert local_store()[0].list_executions()[0].launched_by == "api"
     assert run_entity(wf_basic.chain, {}).execution.launched_by == "cli"
+
+
+def test_max_parallelism_caps_nodes_running_at_once(marks: Path) -> None:
+    @workflow
+    def wide() -> list[int]:
+        return [wf_failing.step(x=i) for i in range(6)]
+
+    result = run_entity(wide, {}, executor="process", max_parallelism=2)
+    assert result.python_outputs == [1, 2, 3, 4, 5, 6]
+    spans = [(a.started_at, a.ended_at) for n in result.document.nodes for a in n.history]
+    for start, _ in spans:
+        overlapping = sum(1 for s, e in spans if s <= start < e)
+        assert overlapping <= 2
+
+
+def test_overwrite_cache_recomputes_and_replaces_entries(marks: Path) -> None:
+    run_entity(wf_failing.cached_chain, {"x": 1}, executor="inline")
+    again = run_entity(wf_failing.cached_chain, {"x": 1}, executor="inline", overwrite_cache=True)
+    assert [n.cache for n in again.document.nodes] == [CacheStatus.PUT] * 3
+    assert count_marks(marks, "counted-1") == 2
+    third = run_entity(wf_failing.cached_chain, {"x": 1}, executor="inline")
+    assert [n.cache for n in third.document.nodes] == [CacheStatus.HIT] * 3

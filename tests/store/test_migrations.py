@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -18,7 +19,10 @@ from updraft.store import SchemaVersionError, SqlMetadataStore
 from updraft.store import _migrate as migrate
 from updraft.store._schema import metadata
 
-TABLES = {"workflow_specs", "executions", "node_executions", "events", "cache"}
+TABLES = {
+    "workflow_specs", "executions", "node_executions", "events", "cache",
+    "projects", "entities", "launch_plan_state", "schedule_fires",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -136,4 +140,30 @@ def test_running_every_migration_gives_the_schema_a_new_database_gets(empty_db: 
         engine.dispose()
 
     assert differences == []
+    assert _versions(empty_db) == [migrate.HEAD_REVISION]
+
+
+def test_a_database_at_0001_with_executions_upgrades_in_place(empty_db: str) -> None:
+    """An existing server's database keeps its executions; they become unnamed and unleased."""
+    from alembic import command
+
+    command.upgrade(migrate.alembic_config(empty_db), "0001")
+    engine = sa.create_engine(empty_db)
+    with engine.begin() as conn:
+        for i in range(2):
+            doc = Execution(id=f"old-{i}", workflow="wf", spec_hash="h", inputs={})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO executions (id, workflow, spec_hash, project, domain, phase, "
+                    "launched_by, created_at, document) VALUES (:id, 'wf', 'h', 'default', "
+                    "'development', 'QUEUED', 'cli', :at, :doc)"
+                ),
+                {"id": doc.id, "at": float(i), "doc": msgspec.json.encode(doc).decode()},
+            )
+    engine.dispose()
+
+    with SqlMetadataStore(empty_db) as store:
+        assert [e.id for e in store.list_executions()] == ["old-1", "old-0"]
+        assert store.claim_executions("loop", 30, limit=5) == ["old-0", "old-1"]
+
     assert _versions(empty_db) == [migrate.HEAD_REVISION]

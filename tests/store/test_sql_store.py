@@ -271,6 +271,23 @@ def test_cache_first_writer_wins(store: SqlMetadataStore) -> None:
     assert store.cache_lookup([]) == {}
 
 
+def test_cache_replace_overwrites_the_entry(store: SqlMetadataStore) -> None:
+    execution = _execution()
+    store.create_execution(execution, [])
+    key = f"k-{uuid.uuid4().hex}"
+    store.commit_tick(
+        Tick(execution_id=execution.id, cache_puts=[CachePut(key, "mod.task", {"o0": Scalar(1)})])
+    )
+    store.commit_tick(
+        Tick(
+            execution_id=execution.id,
+            cache_puts=[CachePut(key, "mod.task", {"o0": Scalar(2)}, replace=True)],
+        )
+    )
+
+    assert store.cache_lookup([key]) == {key: {"o0": Scalar(2)}}
+
+
 def test_cache_lookup_of_many_keys(store: SqlMetadataStore) -> None:
     prefix = uuid.uuid4().hex
     puts = [CachePut(f"{prefix}-{i}", "mod.task", {"o0": Scalar(i)}) for i in range(0, 1200, 2)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from updraft.cli._get import get_group
+from updraft.cli._package import package_command
 from updraft.cli._run import run_command
+from updraft.cli._serve import serve_command
 
 
 @click.group()
@@ -16,5 +18,7 @@ def main() -> None:
 
 main.add_command(run_command)
 main.add_command(get_group)
+main.add_command(package_command)
+main.add_command(serve_command)
 
 __all__ = ["main"]

@@ -17,8 +17,12 @@ _IGNORED = frozenset({"location", "docstring"})
 
 def _strip(obj: Any) -> Any:
     if isinstance(obj, dict):
+        if isinstance(obj.get("type"), str):
+            # A tagged value (a literal or a binding) holds user data and never a location:
+            # keep it whole, so a user's key named "location" still counts.
+            return obj
         return {k: _strip(v) for k, v in obj.items() if k not in _IGNORED}
-    if isinstance(obj, list):
+    if isinstance(obj, list | tuple):  # to_builtins keeps a Struct's tuples (nodes) as tuples
         return [_strip(v) for v in obj]
     return obj
 

@@ -4,6 +4,14 @@ This is where `updraft run` and "call a workflow like a function" meet the engin
 """
 
 from updraft.runner._loading import EntityNotFoundError, entities, find_entity, load_file
+from updraft.runner._package import (
+    PACKAGE_SUFFIX,
+    PackageBuild,
+    PackageBuildError,
+    build_package,
+    read_package,
+    write_package,
+)
 from updraft.runner._run import (
     EXECUTORS,
     ExecutionFailedError,
@@ -21,10 +29,14 @@ from updraft.runner._run import (
 
 __all__ = [
     "EXECUTORS",
+    "PACKAGE_SUFFIX",
     "EntityNotFoundError",
     "ExecutionFailedError",
     "InputValueError",
+    "PackageBuild",
+    "PackageBuildError",
     "RunResult",
+    "build_package",
     "code_version",
     "create_execution",
     "default_executor",
@@ -34,6 +46,8 @@ __all__ = [
     "local_store",
     "new_execution_id",
     "prewarm_file",
+    "read_package",
     "resume",
     "run_entity",
+    "write_package",
 ]

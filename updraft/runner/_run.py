@@ -220,6 +220,8 @@ def create_execution(
     *,
     launched_by: str = "cli",
     labels: dict[str, str] | None = None,
+    max_parallelism: int | None = None,
+    overwrite_cache: bool = False,
 ) -> Execution:
     """Record a new QUEUED execution of ``wf`` with its inputs converted and uploaded."""
     execution_id = new_execution_id()
@@ -236,6 +238,8 @@ def create_execution(
         launched_by=launched_by,
         labels=dict(labels or {}),
         code_paths=_code_paths(wf),
+        max_parallelism=max_parallelism,
+        overwrite_cache=overwrite_cache,
     )
     nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]
     store.create_execution(execution, nodes)
@@ -251,6 +255,8 @@ def run_entity(
     listener: Listener | None = None,
     launched_by: str = "cli",
     on_created: Callable[[str], None] | None = None,
+    max_parallelism: int | None = None,
+    overwrite_cache: bool = False,
 ) -> RunResult:
     """Run ``wf`` to the end on this machine and return the result.
 
@@ -261,6 +267,8 @@ def run_entity(
         home: the updraft home (database and blobs); ``$UPDRAFT_HOME`` or ``~/.updraft``.
         listener: told of every node change, e.g. to draw progress.
         on_created: called with the execution id once it is recorded.
+        max_parallelism: at most this many of its nodes run at once.
+        overwrite_cache: recompute cached nodes and replace their cache entries.
     """
     home = str(home or updraft_home())
     kind = executor or default_executor()
@@ -271,7 +279,15 @@ def run_entity(
             _files_version(modules.values()), roots, tuple(modules)
         )
     store, blobs = _local.store(home)
-    execution = create_execution(wf, inputs, store, blobs, launched_by=launched_by)
+    execution = create_execution(
+        wf,
+        inputs,
+        store,
+        blobs,
+        launched_by=launched_by,
+        max_parallelism=max_parallelism,
+        overwrite_cache=overwrite_cache,
+    )
     if on_created is not None:
         on_created(execution.id)
     return _drive(wf, execution.id, store, blobs, executor, listener)

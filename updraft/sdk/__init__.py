@@ -6,12 +6,18 @@ by the compiler through the hook in `updraft.sdk._tracing`.
 
 from updraft.sdk._context import current_context
 from updraft.sdk._identity import CodeIdentity, identify, module_for_file
+from updraft.sdk._launch_plan import LaunchPlan, LaunchPlanError
 from updraft.sdk._resources import Resources, parse_cpu, parse_memory
+from updraft.sdk._schedules import CronSchedule, FixedRate
 from updraft.sdk._task import PythonTask, task
 from updraft.sdk._tracing import Tracer, active_tracer, tracing
 
 __all__ = [
     "CodeIdentity",
+    "CronSchedule",
+    "FixedRate",
+    "LaunchPlan",
+    "LaunchPlanError",
     "PythonTask",
     "Resources",
     "Tracer",

@@ -83,9 +83,27 @@ class MetadataStore(abc.ABC):
         domain: str | None = None,
         limit: int = 50,
         phases: Sequence[str] | None = None,
+        labels: dict[str, str] | None = None,
+        name: str | None = None,
+        offset: int = 0,
     ) -> list[Execution]:
         """Newest first. ``phases`` keeps only executions in those phases (e.g. the
-        non-terminal ones, which a restarted server resumes)."""
+        non-terminal ones, which a restarted server resumes); ``labels`` keeps those that
+        carry every given label; ``offset`` skips that many for the next page."""
+
+    def get_execution_by_name(self, project: str, domain: str, name: str) -> Execution:
+        """The execution named ``name`` in a project and domain (names are unique there).
+
+        Raises:
+            NotFoundError: naming the name, project and domain.
+        """
+        found = self.list_executions(project=project, domain=domain, name=name, limit=1)
+        if not found:
+            raise NotFoundError(
+                f"no execution named {name!r} in project {project!r}, domain {domain!r}; "
+                "list the known ones with `updraft get executions`"
+            )
+        return found[0]
 
     @abc.abstractmethod
     def get_nodes(self, execution_id: str) -> list[NodeExecution]:

@@ -94,6 +94,16 @@ class RegistryStore(abc.ABC):
         the other versions of the same name (one schedule per plan name)."""
 
     @abc.abstractmethod
+    def active_version(self, project: str, domain: str, name: str) -> str | None:
+        """The active version of a launch plan name, or None when it is inactive."""
+
+    @abc.abstractmethod
+    def launch_plan_activated_at(self, entity_id: EntityId) -> datetime | None:
+        """When the plan's name became active: the start of its current active period, kept
+        while versions are switched, None while it is inactive. A schedule never fires times
+        before it, so a plan activated today does not catch up on last year."""
+
+    @abc.abstractmethod
     def active_launch_plans(self) -> list[EntityId]:
         """Every active launch plan version."""
 

@@ -42,9 +42,23 @@ executions = sa.Table(
     sa.Column("started_at", sa.Double(), nullable=True),
     sa.Column("ended_at", sa.Double(), nullable=True),
     sa.Column("document", sa.Text(), nullable=False),
+    # Unique per project and domain when set; '' means unnamed (local runs).
+    sa.Column("name", sa.String(), nullable=False, server_default=""),
+    # The engine loop that holds the execution, and until when (epoch seconds).
+    sa.Column("lease_owner", sa.String(), nullable=True),
+    sa.Column("lease_until", sa.Double(), nullable=True),
     sa.Index("ix_executions_created_at", "created_at"),
     sa.Index("ix_executions_project_domain_created_at", "project", "domain", "created_at"),
     sa.Index("ix_executions_phase", "phase"),
+    sa.Index(
+        "ux_executions_project_domain_name",
+        "project",
+        "domain",
+        "name",
+        unique=True,
+        sqlite_where=sa.text("name != ''"),
+        postgresql_where=sa.text("name != ''"),
+    ),
 )
 
 node_executions = sa.Table(
@@ -88,4 +102,58 @@ cache = sa.Table(
     sa.Column("outputs", sa.Text(), nullable=False),
     sa.Column("created_at", sa.Double(), nullable=False),
     sa.Index("ix_cache_task_name", "task_name"),
+)
+
+projects = sa.Table(
+    "projects",
+    metadata,
+    sa.Column("id", sa.String(), primary_key=True),
+    sa.Column("document", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.Double(), nullable=False),
+)
+
+#: Registered tasks, workflows and launch plans; a row never changes once written.
+entities = sa.Table(
+    "entities",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("project", sa.String(), sa.ForeignKey("projects.id"), primary_key=True),
+    sa.Column("domain", sa.String(), primary_key=True),
+    sa.Column("name", sa.String(), primary_key=True),
+    sa.Column("version", sa.String(), primary_key=True),
+    # SHA-256 of the spec's canonical JSON (`updraft.model.content_hash`).
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("spec", sa.Text(), nullable=False),
+    sa.Column("code", sa.Text(), nullable=True),
+    sa.Column("created_at", sa.Double(), nullable=False),
+    # Registration order (nanoseconds, strictly increasing per process): newest first.
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Index("ix_entities_kind_project_domain_seq", "kind", "project", "domain", "seq"),
+)
+
+#: The active version of each launch plan name; NULL (or no row) means inactive.
+launch_plan_state = sa.Table(
+    "launch_plan_state",
+    metadata,
+    sa.Column("project", sa.String(), primary_key=True),
+    sa.Column("domain", sa.String(), primary_key=True),
+    sa.Column("name", sa.String(), primary_key=True),
+    sa.Column("active_version", sa.String(), nullable=True),
+    # When the name's current active period began (NULL while inactive): a schedule does
+    # not catch up on times before it.
+    sa.Column("activated_at", sa.Double(), nullable=True),
+    sa.Column("updated_at", sa.Double(), nullable=False),
+)
+
+#: One row per scheduled time a plan name fired; the key makes a second fire impossible.
+schedule_fires = sa.Table(
+    "schedule_fires",
+    metadata,
+    sa.Column("project", sa.String(), primary_key=True),
+    sa.Column("domain", sa.String(), primary_key=True),
+    sa.Column("name", sa.String(), primary_key=True),
+    sa.Column("scheduled_at", sa.Double(), primary_key=True),
+    sa.Column("version", sa.String(), nullable=False),
+    sa.Column("execution_id", sa.String(), nullable=False),
+    sa.Column("created_at", sa.Double(), nullable=False),
 )

@@ -36,6 +36,7 @@ from updraft.model import (
 from updraft.store import _schema as t
 from updraft.store._interface import CachePut, MetadataStore, NotFoundError, Tick
 from updraft.store._migrate import upgrade_to_head
+from updraft.store._sql_registry import SqlRegistryMixin
 
 _exec_enc = msgspec.json.Encoder()
 _exec_dec = msgspec.json.Decoder(Execution)
@@ -48,6 +49,9 @@ _outputs_dec = msgspec.json.Decoder(dict[str, Literal])
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Keys per ``IN (...)`` list in `cache_lookup`, well under every backend's parameter limit.
 _LOOKUP_CHUNK = 500
+#: Columns of an execution row that the engine's ticks never write: the lease is the
+#: registry's, and a tick must not drop the lease of the loop that holds the execution.
+_LEASE_COLUMNS = frozenset({"id", "lease_owner", "lease_until"})
 
 
 class _Sequence:
@@ -146,8 +150,11 @@ def make_engine(url: str, *, pool_size: int = 8, max_overflow: int = 24) -> sa.E
     return engine
 
 
-class SqlMetadataStore(MetadataStore):
+class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
     """The metadata store on a SQL database: SQLite (default) or PostgreSQL.
+
+    It is also the control plane's `RegistryStore` (projects, registered entities, launch
+    plan state, schedule fires and execution leases), on the same database.
 
     Opening it creates or upgrades the schema when needed. One object is safe to share between
     threads (each call takes its own pooled connection); several objects and processes may
@@ -182,7 +189,11 @@ class SqlMetadataStore(MetadataStore):
         self._insert_execution = t.executions.insert()
         self._upsert_execution = ex.on_conflict_do_update(
             index_elements=[t.executions.c.id],
-            set_={c.name: ex.excluded[c.name] for c in t.executions.c if c.name != "id"},
+            set_={
+                c.name: ex.excluded[c.name]
+                for c in t.executions.c
+                if c.name not in _LEASE_COLUMNS
+            },
         )
         node = insert(t.node_executions)
         self._insert_node = t.node_executions.insert()
@@ -192,6 +203,11 @@ class SqlMetadataStore(MetadataStore):
         )
         self._insert_event = t.events.insert()
         self._put_cache = insert(t.cache).on_conflict_do_nothing(index_elements=[t.cache.c.key])
+        replacing = insert(t.cache)
+        self._replace_cache = replacing.on_conflict_do_update(
+            index_elements=[t.cache.c.key],
+            set_={c.name: replacing.excluded[c.name] for c in t.cache.c if c.name != "key"},
+        )
         self._put_spec = insert(t.workflow_specs).on_conflict_do_nothing(
             index_elements=[t.workflow_specs.c.hash]
         )
@@ -224,6 +240,7 @@ class SqlMetadataStore(MetadataStore):
         self._lookup_many = sa.select(t.cache.c.key, t.cache.c.outputs).where(
             t.cache.c.key.in_(sa.bindparam("keys", expanding=True))
         )
+        self._init_registry(postgres, insert)
 
     @property
     def url(self) -> str:
@@ -282,6 +299,13 @@ class SqlMetadataStore(MetadataStore):
                     f"execution {execution.id!r} already exists in the metadata store at "
                     f"{self._where}; give the new execution another id"
                 ) from exc
+            if execution.name and self._name_taken(execution):
+                raise ValueError(
+                    f"an execution named {execution.name!r} already exists in project "
+                    f"{execution.project!r}, domain {execution.domain!r}; names are unique "
+                    "per project and domain: choose another name, or leave it empty to get "
+                    "a generated one"
+                ) from exc
             raise
 
     def get_execution(self, execution_id: str) -> Execution:
@@ -298,18 +322,47 @@ class SqlMetadataStore(MetadataStore):
         domain: str | None = None,
         limit: int = 50,
         phases: Sequence[str] | None = None,
+        labels: dict[str, str] | None = None,
+        name: str | None = None,
+        offset: int = 0,
     ) -> list[Execution]:
+        if limit < 0 or offset < 0:
+            raise ValueError(
+                f"list_executions takes a limit and offset of 0 or more, got limit={limit}, "
+                f"offset={offset}"
+            )
         ex = t.executions.c
         query = sa.select(ex.document).order_by(ex.created_at.desc(), ex.id.desc()).limit(limit)
+        if offset:
+            query = query.offset(offset)
         if project is not None:
             query = query.where(ex.project == project)
         if domain is not None:
             query = query.where(ex.domain == domain)
         if phases is not None:
             query = query.where(ex.phase.in_([str(p) for p in phases]))
+        if name is not None:
+            query = query.where(ex.name == name)
+        if labels:
+            query = query.where(*self._label_filters(labels))
         with self._reader.connect() as conn:
             docs = conn.execute(query).scalars().all()
         return _execs_dec.decode(_json_list(docs))
+
+    def get_execution_by_name(self, project: str, domain: str, name: str) -> Execution:
+        ex = t.executions.c
+        query = sa.select(ex.document).where(
+            ex.project == project, ex.domain == domain, ex.name == name
+        )
+        with self._reader.connect() as conn:
+            doc = conn.execute(query).scalar() if name else None
+        if doc is None:
+            raise NotFoundError(
+                f"no execution named {name!r} in project {project!r}, domain {domain!r} in "
+                f"the metadata store at {self._where}; list the known ones with "
+                "`updraft get executions`"
+            )
+        return _exec_dec.decode(doc)
 
     def get_nodes(self, execution_id: str) -> list[NodeExecution]:
         with self._reader.connect() as conn:
@@ -369,7 +422,8 @@ class SqlMetadataStore(MetadataStore):
             }
             for e in tick.events
         ]
-        puts = [_cache_row(p) for p in tick.cache_puts]
+        puts = [_cache_row(p) for p in tick.cache_puts if not p.replace]
+        replaces = [_cache_row(p) for p in tick.cache_puts if p.replace]
         try:
             with self._engine.begin() as conn:
                 if execution is not None:
@@ -380,6 +434,8 @@ class SqlMetadataStore(MetadataStore):
                     conn.execute(self._insert_event, events)
                 if puts:
                     conn.execute(self._put_cache, puts)
+                if replaces:
+                    conn.execute(self._replace_cache, replaces)
         except sa.exc.IntegrityError as exc:
             ids = {tick.execution_id} | {e.execution_id for e in tick.events}
             for execution_id in sorted(ids):
@@ -425,6 +481,7 @@ class SqlMetadataStore(MetadataStore):
             "domain": execution.domain,
             "phase": execution.phase.value,
             "launched_by": execution.launched_by,
+            "name": execution.name,
             "created_at": time.time() if created is None else created.timestamp(),
             "started_at": _ts(execution.started_at),
             "ended_at": _ts(execution.ended_at),
@@ -446,6 +503,29 @@ class SqlMetadataStore(MetadataStore):
             }
             for i, n in enumerate(nodes)
         ]
+
+    def _label_filters(self, labels: dict[str, str]) -> list[sa.TextClause]:
+        """Conditions that keep executions carrying every label, read from the document."""
+        if self._engine.dialect.name == "postgresql":
+            contains = "(CAST(executions.document AS jsonb) -> 'labels') @> CAST(:labels AS jsonb)"
+            return [sa.text(contains).bindparams(labels=_exec_enc.encode(labels).decode())]
+        return [
+            sa.text(
+                "EXISTS (SELECT 1 FROM json_each(executions.document, '$.labels') AS label "
+                f"WHERE label.key = :label_key_{i} AND label.value = :label_value_{i})"
+            ).bindparams(**{f"label_key_{i}": key, f"label_value_{i}": value})
+            for i, (key, value) in enumerate(sorted(labels.items()))
+        ]
+
+    def _name_taken(self, execution: Execution) -> bool:
+        ex = t.executions.c
+        query = sa.select(ex.id).where(
+            ex.project == execution.project,
+            ex.domain == execution.domain,
+            ex.name == execution.name,
+        )
+        with self._reader.connect() as conn:
+            return conn.execute(query).first() is not None
 
     def _execution_exists(self, execution_id: str) -> bool:
         with self._reader.connect() as conn:

@@ -18,6 +18,7 @@ from updraft.types._directory import Directory
 from updraft.types._errors import TypeAnnotationError, TypeConversionError
 from updraft.types._file import File
 from updraft.types._interface import InputInfo, PythonInterface, interface_of
+from updraft.types._json import literal_from_json, literal_to_json
 
 __all__ = [
     "Columns",
@@ -30,6 +31,8 @@ __all__ = [
     "describe",
     "interface_of",
     "is_assignable",
+    "literal_from_json",
+    "literal_to_json",
     "parse_text",
     "to_literal",
     "to_literal_type",

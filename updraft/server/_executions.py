@@ -1,0 +1,267 @@
+"""Reading and controlling executions: list, documents, node details, logs, event streams,
+termination.
+
+Everything here reads the store; the only state change, termination, goes through the engine
+service so that running attempts are cancelled by whoever drives them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+import msgspec
+
+from updraft.model import (
+    Binding,
+    Collection,
+    Event,
+    Execution,
+    ExecutionDocument,
+    InputRef,
+    ListBinding,
+    Literal,
+    Map,
+    MapBinding,
+    NodeExecution,
+    OutputRef,
+    ValueBinding,
+    WorkflowSpec,
+)
+from updraft.server._errors import BadRequestError, ConflictError, UnavailableError
+from updraft.store import BlobStore, MetadataStore, NotFoundError
+
+#: The most of one log the API sends: its end, where the error is.
+LOG_LIMIT = 1 << 20
+
+#: How often an event stream looks for new events.
+POLL_S = 0.1
+
+
+class Terminator(Protocol):
+    """The part of the engine service that termination needs."""
+
+    def terminate(self, execution_id: str, reason: str) -> None: ...
+
+
+def parse_labels(labels: Sequence[str]) -> dict[str, str]:
+    """``["team=ml", "env=dev"]`` as a dict; BadRequestError for an item without ``=``."""
+    parsed: dict[str, str] = {}
+    for item in labels:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BadRequestError(
+                f"label filter {item!r} is not KEY=VALUE; pass e.g. label=team=ml"
+            )
+        parsed[key] = value
+    return parsed
+
+
+class ExecutionReader:
+    """Answers questions about recorded executions."""
+
+    def __init__(self, store: MetadataStore, blobs: BlobStore) -> None:
+        self.store = store
+        self.blobs = blobs
+
+    def list_executions(
+        self,
+        *,
+        project: str | None,
+        domain: str | None,
+        phases: Sequence[str],
+        labels: dict[str, str],
+        name: str | None,
+        limit: int,
+        offset: int,
+    ) -> list[Execution]:
+        """Executions matching every filter, newest first."""
+        from updraft.model import ExecutionPhase
+
+        known = {p.value for p in ExecutionPhase}
+        unknown = sorted(set(phases) - known)
+        if unknown:
+            raise BadRequestError(
+                f"unknown phase(s) {unknown}; use one of {', '.join(sorted(known))}"
+            )
+        return self.store.list_executions(
+            project=project, domain=domain, phases=list(phases) or None, labels=labels or None,
+            name=name, limit=limit, offset=offset,
+        )
+
+    def document(self, execution_id: str) -> ExecutionDocument:
+        """The execution JSON document (raises NotFoundError naming the id)."""
+        return self.store.get_document(execution_id)
+
+    def node(self, execution_id: str, node_id: str) -> dict[str, Any]:
+        """A node's record with its attempts, the inputs it was (or will be) given and its
+        outputs. Inputs whose upstream node has not produced them yet are left out."""
+        document = self.store.get_document(execution_id)
+        found = [n for n in document.nodes if n.node_id == node_id]
+        if not found:
+            ids = ", ".join(n.node_id for n in document.nodes[:20])
+            raise NotFoundError(
+                f"execution {execution_id} has no node {node_id!r}; its nodes are {ids}"
+            )
+        node = found[-1]
+        inputs = self._node_inputs(document, node_id)
+        return {
+            "execution_id": execution_id,
+            "node": msgspec.to_builtins(node),
+            "inputs": msgspec.to_builtins(inputs) if inputs is not None else None,
+            "outputs": msgspec.to_builtins(node.outputs) if node.outputs is not None else None,
+        }
+
+    def _node_inputs(
+        self, document: ExecutionDocument, node_id: str
+    ) -> dict[str, Literal] | None:
+        try:
+            spec = self.store.get_workflow_spec(document.execution.spec_hash)
+            node_spec = spec.node(node_id)
+        except (NotFoundError, KeyError):
+            return None  # a node added at run time (map or dynamic child)
+        outputs = {n.node_id: n.outputs or {} for n in document.nodes}
+        resolved: dict[str, Literal] = {}
+        for name, binding in node_spec.inputs.items():
+            value = _resolve(binding, document.execution.inputs, outputs, spec)
+            if value is not None:
+                resolved[name] = value
+        return resolved
+
+    def logs(self, execution_id: str, node_id: str | None) -> str:
+        """What the execution's attempts printed, node by node and attempt by attempt, each
+        followed by its error and traceback; then the execution's own error."""
+        document = self.store.get_document(execution_id)
+        nodes = document.nodes
+        if node_id is not None:
+            nodes = [n for n in nodes if n.node_id == node_id]
+            if not nodes:
+                raise NotFoundError(f"execution {execution_id} has no node {node_id!r}")
+        parts: list[str] = []
+        for node in nodes:
+            parts.extend(self._node_log(node))
+        error = document.execution.error
+        if node_id is None and error is not None:
+            parts.append(f"=== execution {execution_id} {document.execution.phase.value}: "
+                         f"{error.message}\n")
+            if error.traceback:
+                parts.append(error.traceback.rstrip() + "\n")
+        return "".join(parts)
+
+    def _node_log(self, node: NodeExecution) -> list[str]:
+        parts: list[str] = []
+        attempts = node.history or []
+        if not attempts and node.log_uri:
+            parts.append(f"=== node {node.node_id} ({node.name})\n")
+            parts.append(self._read_log(node.log_uri))
+        for attempt in attempts:
+            outcome = attempt.outcome.value if attempt.outcome else "RUNNING"
+            parts.append(
+                f"=== node {node.node_id} ({node.name}) attempt {attempt.attempt}: {outcome}\n"
+            )
+            if attempt.log_uri:
+                parts.append(self._read_log(attempt.log_uri))
+            if attempt.error is not None:
+                parts.append(f"{attempt.error.kind}: {attempt.error.message}\n")
+                if attempt.error.traceback:
+                    parts.append(attempt.error.traceback.rstrip() + "\n")
+        if not attempts and node.error is not None:
+            parts.append(f"=== node {node.node_id} ({node.name}) {node.phase.value}: "
+                         f"{node.error.message}\n")
+            if node.error.traceback:
+                parts.append(node.error.traceback.rstrip() + "\n")
+        return parts
+
+    def _read_log(self, uri: str) -> str:
+        try:
+            if "://" not in uri and os.path.isfile(uri):
+                with open(uri, "rb") as f:
+                    size = os.fstat(f.fileno()).st_size
+                    f.seek(max(0, size - LOG_LIMIT))
+                    data = f.read()
+            else:
+                data = self.blobs.get_bytes(uri)[-LOG_LIMIT:]
+        except (OSError, FileNotFoundError, NotFoundError) as exc:
+            return f"(log {uri} cannot be read: {exc})\n"
+        text = data.decode("utf-8", errors="replace")
+        return text if text.endswith("\n") or not text else text + "\n"
+
+    def events(
+        self, execution_id: str, after: int = 0, poll_s: float = POLL_S,
+        timeout_s: float | None = None,
+    ) -> Iterator[str]:
+        """Server-sent events: the recorded events from index ``after`` on, then new ones as
+        they are recorded, until the execution ends; a last ``end`` event carries its phase.
+
+        Each event's id is its index, so a client that reconnects with ``Last-Event-ID``
+        resumes where it stopped.
+        """
+        self.store.get_execution(execution_id)
+        sent = max(0, after)
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while True:
+            execution = self.store.get_execution(execution_id)
+            events = self.store.list_events(execution_id)
+            for index in range(sent, len(events)):
+                yield _sse("event", events[index], index + 1)
+            sent = max(sent, len(events))
+            if execution.phase.terminal:
+                yield _sse("end", {"execution_id": execution_id,
+                                   "phase": execution.phase.value}, None)
+                return
+            if deadline is not None and time.monotonic() > deadline:
+                return
+            time.sleep(poll_s)
+
+    def terminate(self, engine: Terminator | None, execution_id: str, reason: str) -> None:
+        """Abort a running execution through the engine service.
+
+        Raises:
+            NotFoundError: no such execution.
+            ConflictError: it has ended already.
+            UnavailableError: this server runs no engine.
+        """
+        execution = self.store.get_execution(execution_id)
+        if execution.phase.terminal:
+            raise ConflictError(
+                f"execution {execution_id} has ended already ({execution.phase.value}); "
+                "only a queued or running execution can be terminated"
+            )
+        if engine is None:
+            raise UnavailableError(
+                "this server runs no engine, so it cannot terminate executions; start the "
+                "server with `updraft serve`"
+            )
+        engine.terminate(execution_id, reason)
+
+
+def _sse(kind: str, payload: Event | dict[str, Any], event_id: int | None) -> str:
+    data = msgspec.json.encode(payload).decode()
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {kind}\ndata: {data}\n\n"
+
+
+def _resolve(
+    binding: Binding,
+    inputs: dict[str, Literal],
+    outputs: dict[str, dict[str, Literal]],
+    spec: WorkflowSpec,
+) -> Literal | None:
+    if isinstance(binding, InputRef):
+        return inputs.get(binding.name)
+    if isinstance(binding, OutputRef):
+        return outputs.get(binding.node, {}).get(binding.output)
+    if isinstance(binding, ValueBinding):
+        return binding.value
+    if isinstance(binding, ListBinding):
+        items = [_resolve(b, inputs, outputs, spec) for b in binding.items]
+        if any(i is None for i in items):
+            return None
+        return Collection(items=tuple(i for i in items if i is not None))
+    assert isinstance(binding, MapBinding)
+    values = {k: _resolve(b, inputs, outputs, spec) for k, b in binding.items.items()}
+    if any(v is None for v in values.values()):
+        return None
+    return Map(items={k: v for k, v in values.items() if v is not None})
