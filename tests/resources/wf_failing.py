@@ -118,3 +118,18 @@ def plus_one(x: int) -> int:
 @workflow
 def fails_early(x: int = 1) -> int:
     return plus_one(x=plus_one(x=always_fails(x=x)))
+
+
+@task
+def quick_step(x: int) -> int:
+    _mark(f"quick-{x}")
+    time.sleep(0.1)
+    return x + 1
+
+
+@workflow
+def chain_of_20(x: int = 0) -> int:
+    value = x
+    for _ in range(20):
+        value = quick_step(x=value)
+    return value

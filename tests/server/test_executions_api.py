@@ -5,8 +5,10 @@ Runs that end are recorded straight in the store here; test_server_e2e.py runs t
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import msgspec
 import pytest
@@ -273,3 +275,21 @@ def test_token_is_required_when_set(store: SqlMetadataStore, blobs: BlobStore,
         assert c.get(f"{API}/openapi.json").status_code == 401
         ok = c.get(f"{API}/projects", headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("hostile", ["\u0000", "\ud800x", "'; DROP TABLE executions; --"])
+def test_hostile_strings_are_stored_or_refused_never_a_500(
+    client: TestClient, registered: str, hostile: str
+) -> None:
+    body = {"project": registered, "domain": "development", "workflow": SHAPES,
+            "labels": {"k": hostile, hostile: "v"}}
+    headers = {"Content-Type": "application/json"}
+    # json.dumps escapes what UTF-8 cannot carry (a lone surrogate) as JSON does
+    response = client.post(f"{API}/executions", content=json.dumps(body), headers=headers)
+    assert response.status_code in (201, 400, 422), response.text
+    label = f"k={hostile}".encode("utf-8", "surrogatepass")
+    listed = client.get(f"{API}/executions?project={registered}&label={quote(label)}")
+    assert listed.status_code in (200, 400, 422), listed.text
+    body = {"id": "x", "description": hostile}
+    r = client.post(f"{API}/projects", content=json.dumps(body), headers=headers)
+    assert r.status_code in (201, 400, 422), r.text

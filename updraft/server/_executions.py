@@ -31,6 +31,8 @@ from updraft.model import (
     WorkflowSpec,
 )
 from updraft.server._errors import BadRequestError, ConflictError, UnavailableError
+from updraft.server._registration import check_domain
+from updraft.server._schemas import unstorable_text
 from updraft.store import BlobStore, MetadataStore, NotFoundError
 
 #: The most of one log the API sends: its end, where the error is.
@@ -51,6 +53,10 @@ def parse_labels(labels: Sequence[str]) -> dict[str, str]:
     parsed: dict[str, str] = {}
     for item in labels:
         key, sep, value = item.partition("=")
+        if unstorable_text(item):
+            raise BadRequestError(
+                f"label filter {item!r} contains a NUL character or a lone surrogate"
+            )
         if not sep or not key:
             raise BadRequestError(
                 f"label filter {item!r} is not KEY=VALUE; pass e.g. label=team=ml"
@@ -80,6 +86,8 @@ class ExecutionReader:
         """Executions matching every filter, newest first."""
         from updraft.model import ExecutionPhase
 
+        if domain is not None:
+            check_domain(domain)
         known = {p.value for p in ExecutionPhase}
         unknown = sorted(set(phases) - known)
         if unknown:

@@ -9,14 +9,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 #: Names of projects, entities and executions: what fits in a URL path segment unescaped.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$"
 
 
+def unstorable_text(value: object, where: str = "") -> str | None:
+    """Where in ``value`` a string holds a NUL character or a lone surrogate, which no
+    database and no UTF-8 document can keep; None when every string is fine."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return where or "a value"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where or "a value"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = unstorable_text(key, where or "a key") or unstorable_text(
+                item, f"{where}.{key}" if where else str(key)
+            )
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = unstorable_text(item, f"{where}[{index}]")
+            if found:
+                return found
+    return None
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _storable(self) -> _Strict:
+        found = unstorable_text(self.model_dump())
+        if found:
+            raise ValueError(
+                f"{found} contains a NUL character or a lone surrogate, which cannot be "
+                "stored; remove it"
+            )
+        return self
 
 
 class ProjectCreate(_Strict):

@@ -1,0 +1,92 @@
+"""The server's engine: executions survive a kill -9 of the process that drove them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from updraft.model import ExecutionPhase, NodePhase
+from updraft.runner import create_execution
+from updraft.server._engine_service import EngineService
+from updraft.store import open_store
+
+import wf_failing
+from tests._support import RESOURCES, count_marks
+
+
+def _wait(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_killed_engine_is_taken_over_and_finished_nodes_do_not_rerun(
+    tmp_path: Path, marks: Path
+) -> None:
+    home = str(tmp_path / "server-home")
+    store, blobs = open_store(home)
+    execution = create_execution(wf_failing.chain_of_20, {}, store, blobs, launched_by="api")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(RESOURCES), os.getcwd()]))
+    first = subprocess.Popen(
+        [sys.executable, str(RESOURCES / "engine_service_main.py"), home, "2"], env=env
+    )
+    try:
+        _wait(lambda: count_marks(marks, "quick-8") == 1)
+    finally:
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+    done_before = {
+        n.node_id for n in store.get_nodes(execution.id) if n.phase == NodePhase.SUCCEEDED
+    }
+    assert 5 <= len(done_before) < 20
+
+    second = EngineService(store, blobs, owner="second", lease_s=2, poll_s=0.2)
+    second.start()
+    try:
+        _wait(lambda: store.get_execution(execution.id).phase.terminal)
+    finally:
+        second.stop()
+
+    final = store.get_document(execution.id)
+    assert final.execution.phase == ExecutionPhase.SUCCEEDED
+    assert final.execution.outputs is not None
+    assert final.execution.outputs["o0"].value == 20  # type: ignore[union-attr]
+    finished_once = [
+        e.node_id for e in store.list_events(execution.id)
+        if e.node_id is not None and e.phase == "SUCCEEDED"
+    ]
+    assert sorted(finished_once) == sorted(n.node_id for n in final.nodes)
+    for node_id in done_before:
+        step = int(node_id[1:])
+        assert count_marks(marks, f"quick-{step}") == 1, node_id
+
+
+def test_terminate_aborts_a_running_execution(tmp_path: Path, marks: Path) -> None:
+    store, blobs = open_store(str(tmp_path / "home"))
+    execution = create_execution(wf_failing.chain_of_20, {}, store, blobs, launched_by="api")
+    service = EngineService(store, blobs, lease_s=5, poll_s=0.1)
+    service.start()
+    try:
+        _wait(lambda: count_marks(marks, "quick-2") == 1)
+        service.terminate(execution.id, "stopped by the test")
+        record = store.get_execution(execution.id)
+        assert record.phase == ExecutionPhase.ABORTED
+        assert record.error is not None and record.error.message == "stopped by the test"
+        time.sleep(0.5)
+        assert count_marks(marks, "quick-5") == 0  # nothing ran after the abort
+        phases = {n.phase for n in store.get_nodes(execution.id)}
+        assert NodePhase.QUEUED not in phases and NodePhase.RUNNING not in phases
+    finally:
+        service.stop()
+
+
+def test_terminate_without_a_running_engine_records_the_abort(tmp_path: Path) -> None:
+    store, blobs = open_store(str(tmp_path / "home"))
+    execution = create_execution(wf_failing.chain_of_20, {}, store, blobs, launched_by="api")
+    EngineService(store, blobs).terminate(execution.id, "never started")
+    assert store.get_execution(execution.id).phase == ExecutionPhase.ABORTED
