@@ -9,13 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import wf_failing
+
+from tests._support import RESOURCES, count_marks
 from updraft.model import ExecutionPhase, NodePhase
 from updraft.runner import create_execution
 from updraft.server._engine_service import EngineService
 from updraft.store import open_store
-
-import wf_failing
-from tests._support import RESOURCES, count_marks
 
 
 def _wait(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
