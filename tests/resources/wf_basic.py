@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import NamedTuple
 
 from updraft import current_context, task, workflow
@@ -77,3 +78,13 @@ def shapes(a: int = 7, b: int = 2) -> tuple[int, int, float, str]:
     q, r = divmod_task(a=a, b=b)
     s = stats(xs=[q, r])
     return q, r, s.mean, greet(name="updraft")
+
+
+@task
+def describe_time(when: datetime) -> str:
+    return when.isoformat()
+
+
+@workflow
+def stamped(when: datetime) -> str:
+    return describe_time(when=when)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from datetime import datetime
 
 import click
 
@@ -45,7 +46,7 @@ def serve_command(host: str, port: int, db_url: str | None, blob_root: str | Non
         sys.exit(2)
     import uvicorn
 
-    from updraft.model import Project
+    from updraft.model import EntityId, Execution, Project
     from updraft.server import EngineService, create_app
     from updraft.store import RegistryStore, open_store, updraft_home
 
@@ -53,8 +54,20 @@ def serve_command(host: str, port: int, db_url: str | None, blob_root: str | Non
     metadata, blobs = open_store(home_dir, db_url, blob_root)
     assert isinstance(metadata, RegistryStore)
     metadata.create_project(Project(id="default", name="default"))
+    from updraft.server._launcher import Launcher, new_execution_id
+    from updraft.server._scheduler import Scheduler
+
     engine = EngineService(metadata, blobs)
     engine.start()
+    launcher = Launcher(metadata, metadata, blobs, home_dir)
+
+    def launch_scheduled(plan_id: EntityId, scheduled_at: datetime, execution_id: str) -> Execution:
+        execution = launcher.launch_scheduled(plan_id, scheduled_at, execution_id)
+        engine.wake()
+        return execution
+
+    scheduler = Scheduler(metadata, launch_scheduled, new_execution_id)
+    scheduler.start()
     try:
         app = create_app(metadata, blobs, engine, token=token, home=home_dir)
         shown = f"[{host}]" if ":" in host else host
@@ -63,5 +76,6 @@ def serve_command(host: str, port: int, db_url: str | None, blob_root: str | Non
         click.echo(f"store: {metadata!r}; blobs: {blobs.root}", err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        scheduler.stop()
         engine.stop()
         metadata.close()

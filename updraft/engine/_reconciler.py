@@ -315,7 +315,8 @@ class Engine:
                 if task.cache.enabled:
                     key = state.cache_key(task, state.node_inputs(node_id))
                     self._tick_of(state).cache_puts.append(
-                        CachePut(key, task.name, outputs, replace=state.execution.overwrite_cache)
+                        CachePut(key, task.name, outputs, replace=state.execution.overwrite_cache,
+                                 version=task.cache.version)
                     )
                     status = CacheStatus.PUT
                 self._succeed(state, node_id, outputs, status)

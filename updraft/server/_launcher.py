@@ -49,6 +49,9 @@ class LaunchRequest:
     max_parallelism: int | None = None
     overwrite_cache: bool = False
     launched_by: str = "api"
+    #: Set by the scheduler: the id recorded with the fire, and the time it was due.
+    execution_id: str | None = None
+    scheduled_at: datetime | None = None
 
 
 class Launcher:
@@ -83,7 +86,10 @@ class Launcher:
         plan_id, plan, workflow_id = self._resolve(request)
         workflow, code = self.registry.get_entity("workflow", workflow_id)
         assert isinstance(workflow, WorkflowSpec)
-        inputs = self._inputs(request.inputs, workflow, plan)
+        given = dict(request.inputs)
+        if request.scheduled_at is not None and plan is not None and plan.kickoff_time_input_arg:
+            given[plan.kickoff_time_input_arg] = request.scheduled_at.isoformat()
+        inputs = self._inputs(given, workflow, plan)
         labels = {**(plan.labels if plan else {}), **request.labels}
         return self._create(
             workflow,
@@ -98,6 +104,24 @@ class Launcher:
             code=code,
             max_parallelism=request.max_parallelism,
             overwrite_cache=request.overwrite_cache,
+            execution_id=request.execution_id,
+            scheduled_at=request.scheduled_at,
+        )
+
+    def launch_scheduled(
+        self, plan_id: EntityId, scheduled_at: datetime, execution_id: str
+    ) -> Execution:
+        """Launch a plan for one of its schedule's times (the scheduler and backfills)."""
+        return self.launch(
+            LaunchRequest(
+                project=plan_id.project,
+                domain=plan_id.domain,
+                launch_plan=plan_id.name,
+                version=plan_id.version,
+                launched_by="schedule",
+                execution_id=execution_id,
+                scheduled_at=scheduled_at,
+            )
         )
 
     def _resolve(
@@ -240,8 +264,10 @@ class Launcher:
         overwrite_cache: bool,
         code_paths: tuple[str, ...] = (),
         nodes: list[NodeExecution] | None = None,
+        execution_id: str | None = None,
+        scheduled_at: datetime | None = None,
     ) -> Execution:
-        execution_id = new_execution_id()
+        execution_id = execution_id or new_execution_id()
         if name is not None:
             taken = self.store.list_executions(project=project, domain=domain, name=name,
                                                limit=1)
@@ -278,6 +304,7 @@ class Launcher:
             code=code,
             max_parallelism=max_parallelism,
             overwrite_cache=overwrite_cache,
+            scheduled_at=scheduled_at,
         )
         if nodes is None:
             nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]

@@ -18,6 +18,8 @@ from updraft.server._registration import (
 )
 from updraft.server._schemas import (
     NAME_PATTERN,
+    BackfillRequest,
+    BackfillResponse,
     DomainList,
     EntityIdOut,
     EntityList,
@@ -178,3 +180,20 @@ def deactivate(project: ProjectId, domain: Domain, name: EntityName, svc: Svc,
                version: OptVersion = None) -> LaunchPlanState:
     """Deactivate a launch plan version: its schedule stops firing."""
     return _set_active(svc, project, domain, name, version, False)
+
+
+@router.post("/launch_plans/{project}/{domain}/{name}/backfill", response_model=BackfillResponse,
+             responses=_ERRORS, tags=["entities"])
+def backfill(project: ProjectId, domain: Domain, name: EntityName, body: BackfillRequest,
+             svc: Svc, version: OptVersion = None) -> BackfillResponse:
+    """Launch every time of the plan's schedule in a range that has not been launched yet."""
+    from updraft.server._backfill import backfill_range
+
+    check_domain(domain)
+    entity_id = (
+        EntityId(project, domain, name, version) if version
+        else svc.registry.latest("launch_plan", project, domain, name)
+    )
+    launched = backfill_range(svc.registry, svc.launcher, entity_id, body.start, body.end)
+    svc.wake()
+    return BackfillResponse(launched={t.isoformat(): e for t, e in launched.items()})

@@ -7,6 +7,7 @@ them as msgspec encodes them, so the API's execution JSON is byte for byte the d
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -159,6 +160,20 @@ class ExecutionList(BaseModel):
     executions: list[dict[str, Any]]
     limit: int
     offset: int
+
+
+class BackfillRequest(BaseModel):
+    """A range of a scheduled plan's times to launch now: after ``start``, up to ``end``."""
+
+    start: datetime
+    end: datetime
+
+
+class BackfillResponse(BaseModel):
+    """The executions a backfill launched, by scheduled time (times launched before are
+    left out)."""
+
+    launched: dict[str, str]
 
 
 class LaunchPlanState(BaseModel):

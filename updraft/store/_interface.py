@@ -37,6 +37,9 @@ class CachePut:
     outputs: dict[str, Literal]
     #: Replace an existing entry (an execution with ``overwrite_cache``); else first wins.
     replace: bool = False
+    #: The task's cache version, kept with the entry so that `MetadataStore.cache_clear` can
+    #: remove one version's entries; empty when unknown.
+    version: str = ""
 
 
 @dataclasses.dataclass
@@ -120,6 +123,23 @@ class MetadataStore(abc.ABC):
     @abc.abstractmethod
     def cache_lookup(self, keys: Sequence[str]) -> dict[str, dict[str, Literal]]:
         """Outputs stored under each of ``keys`` that is present; absent keys are left out."""
+
+    @abc.abstractmethod
+    def cache_clear(self, task_name: str, version: str | None = None) -> int:
+        """Forget a task's cached outputs, so that its next run computes them again.
+
+        Args:
+            task_name: the task's name (``module.qualname``), as nodes and cache entries
+                record it.
+            version: only the entries of this cache version; every version when None.
+
+        Returns:
+            How many entries were removed (0 when the task has none).
+
+        Example:
+            >>> store.cache_clear("workflows.example.clean", version="1")
+            3
+        """
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -101,6 +101,7 @@ cache = sa.Table(
     sa.Column("task_name", sa.String(), nullable=False),
     sa.Column("outputs", sa.Text(), nullable=False),
     sa.Column("created_at", sa.Double(), nullable=False),
+    sa.Column("version", sa.String(), nullable=True),
     sa.Index("ix_cache_task_name", "task_name"),
 )
 

@@ -465,6 +465,13 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
             with self._engine.begin() as conn:
                 conn.execute(self._put_cache, [_cache_row(p) for p in puts])
 
+    def cache_clear(self, task_name: str, version: str | None = None) -> int:
+        condition = t.cache.c.task_name == task_name
+        if version is not None:
+            condition = condition & (t.cache.c.version == version)
+        with self._engine.begin() as conn:
+            return conn.execute(sa.delete(t.cache).where(condition)).rowcount
+
     def close(self) -> None:
         self._engine.dispose()
 
@@ -556,4 +563,5 @@ def _cache_row(put: CachePut) -> dict[str, Any]:
         "task_name": put.task_name,
         "outputs": _exec_enc.encode(put.outputs).decode(),
         "created_at": time.time(),
+        "version": put.version or None,
     }

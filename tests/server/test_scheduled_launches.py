@@ -1,0 +1,85 @@
+"""Scheduled and backfilled launches of a registered plan run with their scheduled time."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+import wf_basic
+from fastapi.testclient import TestClient
+
+from tests.server.conftest import registration_body
+from tests.server.test_server_e2e import _wait, live  # noqa: F401 - the fixture
+from updraft.model import EntityId, LaunchPlanSpec, ScheduleSpec
+from updraft.server._scheduler import Scheduler
+
+API = "/api/v1"
+
+
+def _plan() -> dict[str, Any]:
+    plan = LaunchPlanSpec(
+        name="every_ten_minutes",
+        workflow=wf_basic.stamped.spec.name,
+        schedule=ScheduleSpec(fixed_rate_s=600),
+        kickoff_time_input_arg="when",
+        catch_up="all",
+    )
+    return msgspec.to_builtins(plan)  # type: ignore[no-any-return]
+
+
+def _register(client: TestClient, project: str) -> EntityId:
+    body = registration_body(project, "v1", workflows=(wf_basic.stamped,))
+    body["registration"]["launch_plans"] = [_plan()]
+    response = client.post(f"{API}/register", json=body)
+    assert response.status_code == 200, response.text
+    active = client.post(f"{API}/launch_plans/{project}/development/every_ten_minutes/activate")
+    assert active.status_code == 200, active.text
+    return EntityId(project, "development", "every_ten_minutes", "v1")
+
+
+def test_the_scheduler_launches_due_times_with_the_kickoff_input(
+    live: TestClient, project: str  # noqa: F811
+) -> None:
+    plan_id = _register(live, project)
+    services = live.app.state.services  # type: ignore[attr-defined]
+    activated = services.registry.launch_plan_activated_at(plan_id)
+    ids = (f"sched{i}" for i in itertools.count())
+    scheduler = Scheduler(
+        services.registry,
+        services.launcher.launch_scheduled,
+        lambda: next(ids),
+        clock=lambda: activated + timedelta(minutes=25),
+    )
+
+    launched = scheduler.tick()
+    services.wake()
+
+    assert [e.id for e in launched] == ["sched0", "sched1"]
+    assert scheduler.tick() == []
+    for execution, minutes in zip(launched, (10, 20), strict=True):
+        document = _wait(live, execution.id)
+        assert document["execution"]["phase"] == "SUCCEEDED"
+        assert document["execution"]["launched_by"] == "schedule"
+        due = activated + timedelta(minutes=minutes)
+        assert datetime.fromisoformat(document["execution"]["scheduled_at"]) == due
+        output = document["execution"]["outputs"]["o0"]["value"]
+        assert datetime.fromisoformat(output) == due
+
+
+def test_backfill_launches_a_range_once(live: TestClient, project: str) -> None:  # noqa: F811
+    plan_id = _register(live, project)
+    services = live.app.state.services  # type: ignore[attr-defined]
+    start = services.registry.launch_plan_activated_at(plan_id)
+    body = {"start": start.isoformat(), "end": (start + timedelta(minutes=30)).isoformat()}
+    url = f"{API}/launch_plans/{project}/development/every_ten_minutes/backfill"
+
+    first = live.post(url, json=body)
+    again = live.post(url, json=body)
+
+    assert first.status_code == 200, first.text
+    assert len(first.json()["launched"]) == 3
+    assert again.json()["launched"] == {}
+    for execution_id in first.json()["launched"].values():
+        assert _wait(live, execution_id)["execution"]["phase"] == "SUCCEEDED"
