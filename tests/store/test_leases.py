@@ -176,3 +176,17 @@ def test_claim_needs_an_owner_and_a_positive_lease(
         a.claim_executions("", 30, limit=1)
     with pytest.raises(ValueError, match="lease_s=0"):
         a.claim_executions("loop-a", 0, limit=1)
+
+
+def test_releasing_all_of_an_owners_leases(
+    stores: tuple[SqlMetadataStore, SqlMetadataStore],
+) -> None:
+    a, b = stores
+    ids = _create(a, 3)
+    assert a.claim_executions("loop-a", 30, limit=2) == ids[:2]
+    assert b.claim_executions("loop-b", 30, limit=5) == ids[2:]
+
+    assert a.release_all_leases("loop-a") == 2
+
+    assert a.claim_executions("loop-a", 30, limit=5) == ids[:2]
+    assert a.renew_leases("loop-b", ids, 30) == [ids[2]]

@@ -27,7 +27,13 @@ from updraft.types import TypeAnnotationError
 
 
 def _print_result(result: RunResult, as_json: bool) -> None:
-    document = result.document
+    print_document(result.document, as_json)
+
+
+def print_document(document: ExecutionDocument, as_json: bool) -> None:
+    """How a finished run ends in the terminal, local or remote: its outputs on stdout (or
+    the JSON document with ``as_json``), its phase on stderr, and any error with its
+    traceback."""
     if as_json:
         click.echo(msgspec.json.format(msgspec.json.encode(document), indent=2).decode())
         return
@@ -51,7 +57,8 @@ def _print_result(result: RunResult, as_json: bool) -> None:
             click.echo(error.traceback.rstrip(), err=True)
 
 
-def _exit_code(document: ExecutionDocument) -> int:
+def exit_code(document: ExecutionDocument) -> int:
+    """0 for a succeeded execution, 1 for any other end."""
     return 0 if document.execution.phase == ExecutionPhase.SUCCEEDED else 1
 
 
@@ -68,6 +75,13 @@ def _exit_code(document: ExecutionDocument) -> int:
 )
 @click.option("--resume", "resume_id", metavar="EXECUTION_ID", help="Continue an interrupted run.")
 @click.option("--home", envvar="UPDRAFT_HOME", help="The updraft home (database and blobs).")
+@click.option("--remote", is_flag=True,
+              help="Register FILE on the server and run NAME there (see `updraft register`).")
+@click.option("--endpoint", metavar="URL", help="With --remote: the updraft server.")
+@click.option("--project", metavar="PROJECT", help="With --remote: the project.")
+@click.option("--domain", metavar="DOMAIN", help="With --remote: the domain.")
+@click.option("--version", "version", metavar="V",
+              help="With --remote: the version to register (the content hash by default).")
 @click.argument("file", required=False)
 @click.argument("name", required=False)
 @click.argument("inputs", nargs=-1, type=click.UNPROCESSED)
@@ -76,6 +90,11 @@ def run_command(
     executor: str | None,
     resume_id: str | None,
     home: str | None,
+    remote: bool,
+    endpoint: str | None,
+    project: str | None,
+    domain: str | None,
+    version: str | None,
     file: str | None,
     name: str | None,
     inputs: tuple[str, ...],
@@ -83,8 +102,18 @@ def run_command(
     """Run workflow (or task) NAME from FILE here and print its outputs.
 
     Inputs follow NAME as --input_name value; `updraft run FILE NAME --help` lists them.
+    With --remote, FILE is registered on the server and NAME runs there.
     Exit status: 0 succeeded, 1 the execution failed, 2 a usage or input error.
     """
+    remote_only = {"--endpoint": endpoint, "--project": project, "--domain": domain,
+                   "--version": version}
+    if remote:
+        _run_remote(file, name, inputs, endpoint, project, domain, version, as_json,
+                    resume_id or executor)
+        return
+    given = [option for option, value in remote_only.items() if value is not None]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} only apply with --remote")
     if resume_id:
         if inputs:
             raise click.UsageError(
@@ -110,7 +139,22 @@ def run_command(
         as_json,
     )
     _print_result(result, as_json)
-    sys.exit(_exit_code(result.document))
+    sys.exit(exit_code(result.document))
+
+
+def _run_remote(
+    file: str | None, name: str | None, inputs: tuple[str, ...], endpoint: str | None,
+    project: str | None, domain: str | None, version: str | None, as_json: bool,
+    local_option: str | None,
+) -> None:
+    if local_option:
+        raise click.UsageError("--resume and --executor apply to local runs, not --remote")
+    if not file or not name:
+        raise click.UsageError("give a workflow file and a workflow name: --remote FILE NAME")
+    from updraft.cli._remote import settings
+    from updraft.cli._remote_run import run_remote
+
+    run_remote(settings(endpoint, project, domain), file, name, list(inputs), version, as_json)
 
 
 def _load(file: str, name: str) -> Workflow[Any, Any]:
@@ -146,7 +190,7 @@ def _resume(
     except NotFoundError as exc:
         raise click.UsageError(str(exc)) from None
     _print_result(result, as_json)
-    sys.exit(_exit_code(result.document))
+    sys.exit(exit_code(result.document))
 
 
 def _run_with_progress(start: Any, total: int, as_json: bool) -> RunResult:

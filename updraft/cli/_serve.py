@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 from datetime import datetime
 
@@ -57,7 +58,9 @@ def serve_command(host: str, port: int, db_url: str | None, blob_root: str | Non
     from updraft.server._launcher import Launcher, new_execution_id
     from updraft.server._scheduler import Scheduler
 
-    engine = EngineService(metadata, blobs)
+    # Named after the machine and home, so that a restarted server resumes its own
+    # executions at once instead of waiting for their leases to lapse.
+    engine = EngineService(metadata, blobs, owner=f"serve@{socket.gethostname()}:{home_dir}")
     engine.start()
     launcher = Launcher(metadata, metadata, blobs, home_dir)
 

@@ -101,6 +101,8 @@ class EngineService:
     # -- the loop --------------------------------------------------------------------------
 
     def _serve(self) -> None:
+        # Leases under this name are from an earlier life of this service (a restart).
+        self.store.release_all_leases(self.owner)
         executor = self._given_executor or ProcessExecutor(self.blobs.root)
         engine = Engine(self.store, executor, self.blobs.root)
         last_claim = last_renew = 0.0
@@ -137,8 +139,6 @@ class EngineService:
 
     def _claim(self, engine: Engine) -> None:
         for execution_id in self.store.claim_executions(self.owner, self.lease_s, 64):
-            if execution_id in engine.active():
-                continue
             try:
                 engine.add(execution_id)
             except Exception:  # one bad record must not stop the others

@@ -137,7 +137,7 @@ class MetadataStore(abc.ABC):
             How many entries were removed (0 when the task has none).
 
         Example:
-            >>> store.cache_clear("workflows.example.clean", version="1")
+            >>> store.cache_clear("workflows.example.draw", version="1")
             3
         """
 

@@ -133,5 +133,11 @@ class RegistryStore(abc.ABC):
         another owner took is lost and left out)."""
 
     @abc.abstractmethod
+    def release_all_leases(self, owner: str) -> int:
+        """Release every lease held under ``owner``; returns how many. A server restarted
+        under the same name calls it first, so it resumes its executions at once instead of
+        waiting for the leases of its previous life to lapse."""
+
+    @abc.abstractmethod
     def release_lease(self, owner: str, execution_id: str) -> None:
         """Give an execution back (it ended, or the owner stops)."""

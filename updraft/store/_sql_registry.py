@@ -447,6 +447,16 @@ class SqlRegistryMixin(RegistryStore):
             held = set(conn.execute(statement).scalars())
         return [i for i in execution_ids if i in held]
 
+    def release_all_leases(self, owner: str) -> int:
+        ex = t.executions.c
+        statement = (
+            sa.update(t.executions)
+            .where(ex.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
+        )
+        with self._engine.begin() as conn:
+            return int(conn.execute(statement).rowcount or 0)
+
     def release_lease(self, owner: str, execution_id: str) -> None:
         ex = t.executions.c
         statement = (

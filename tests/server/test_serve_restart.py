@@ -1,0 +1,89 @@
+"""Kill -9 `updraft serve` in the middle of a 20-node execution and start it again: the
+execution completes, every node's outputs are recorded once, and nodes that had finished
+do not run again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests._support import RESOURCES, count_marks
+from tests.client._server import free_port
+from updraft.store import open_store
+
+API = "/api/v1"
+
+
+def _serve(home: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "updraft.cli", "serve", "--home", str(home), "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}{API}/domains").status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, "updraft serve exited"
+        assert time.monotonic() < deadline, "updraft serve did not start"
+        time.sleep(0.1)
+
+
+def test_a_killed_server_finishes_the_execution_after_a_restart(
+    tmp_path: Path, marks: Path
+) -> None:
+    home, port = tmp_path / "home", free_port()
+    env = dict(os.environ, UPDRAFT_ENDPOINT=f"http://127.0.0.1:{port}",
+               UPDRAFT_PROJECT="default", UPDRAFT_DOMAIN="development",
+               UPDRAFT_TEST_DIR=str(marks))
+    server = _serve(home, port, env)
+    try:
+        registered = subprocess.run(
+            [sys.executable, "-m", "updraft.cli", "register", str(RESOURCES / "wf_failing.py"),
+             "--version", "v1"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+        assert registered.returncode == 0, registered.stderr
+        created = httpx.post(f"http://127.0.0.1:{port}{API}/executions", json={
+            "project": "default", "domain": "development",
+            "workflow": "wf_failing.chain_of_20", "version": "v1"})
+        assert created.status_code == 201, created.text
+        execution_id = created.json()["execution"]["id"]
+        deadline = time.monotonic() + 60
+        while count_marks(marks, "quick-8") == 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+    store, _ = open_store(str(home))
+    finished_before = [n.node_id for n in store.get_nodes(execution_id) if n.phase.done_ok]
+    store.close()
+    assert 5 <= len(finished_before) < 20
+
+    server = _serve(home, port, env)
+    try:
+        url = f"http://127.0.0.1:{port}{API}/executions/{execution_id}"
+        deadline = time.monotonic() + 60
+        while (document := httpx.get(url).json())["execution"]["phase"] in ("QUEUED", "RUNNING"):
+            assert time.monotonic() < deadline, document
+            time.sleep(0.1)
+        events = list(httpx.get(f"{url}/events", timeout=30).iter_lines())
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    assert document["execution"]["phase"] == "SUCCEEDED"
+    assert document["execution"]["outputs"]["o0"]["value"] == 20
+    succeeded = [line for line in events if '"phase":"SUCCEEDED"' in line and '"node_id"' in line]
+    assert len(succeeded) == 20  # each node's outputs recorded once
+    for node_id in finished_before:  # node nK runs quick_step(x=K)
+        assert count_marks(marks, f"quick-{node_id[1:]}") == 1, node_id
