@@ -83,3 +83,30 @@ def test_backfill_launches_a_range_once(live: TestClient, project: str) -> None:
     assert again.json()["launched"] == {}
     for execution_id in first.json()["launched"].values():
         assert _wait(live, execution_id)["execution"]["phase"] == "SUCCEEDED"
+
+
+def test_a_plans_concurrency_limit_queues_the_rest(
+    live: TestClient, project: str  # noqa: F811
+) -> None:
+    plan = LaunchPlanSpec(name="one_at_a_time", workflow=wf_basic.chain.spec.name,
+                          max_concurrency=1)
+    body = registration_body(project, "v1", workflows=(wf_basic.chain,))
+    body["registration"]["launch_plans"] = [msgspec.to_builtins(plan)]
+    assert live.post(f"{API}/register", json=body).status_code == 200
+    ids = []
+    for x in range(4):
+        created = live.post(f"{API}/executions", json={
+            "project": project, "domain": "development", "launch_plan": "one_at_a_time",
+            "inputs": {"x": x}})
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["execution"]["id"])
+
+    documents = [_wait(live, i)["execution"] for i in ids]
+
+    assert [d["outputs"]["o0"]["value"] for d in documents] == [5, 6, 7, 8]
+    spans = sorted(
+        (datetime.fromisoformat(d["started_at"]), datetime.fromisoformat(d["ended_at"]))
+        for d in documents
+    )
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end <= start  # never two at once

@@ -140,10 +140,39 @@ class EngineService:
     def _claim(self, engine: Engine) -> None:
         for execution_id in self.store.claim_executions(self.owner, self.lease_s, 64):
             try:
+                if self._over_plan_limit(engine, execution_id):
+                    self.store.release_lease(self.owner, execution_id)
+                    continue
                 engine.add(execution_id)
             except Exception:  # one bad record must not stop the others
                 _log.exception("cannot drive execution %s", execution_id)
                 self.store.release_lease(self.owner, execution_id)
+
+    def _over_plan_limit(self, engine: Engine, execution_id: str) -> bool:
+        """Whether a queued execution must wait because its launch plan's ``max_concurrency``
+        executions already run; it stays QUEUED and is claimed again later."""
+        execution = self.store.get_execution(execution_id)
+        plan_id = execution.launch_plan
+        if plan_id is None or execution.phase != ExecutionPhase.QUEUED:
+            return False
+        spec, _ = self.store.get_entity("launch_plan", plan_id)
+        limit: int | None = getattr(spec, "max_concurrency", None)
+        if not limit:
+            return False
+        running = {
+            e.id
+            for e in self.store.list_executions(
+                project=plan_id.project, domain=plan_id.domain, phases=["RUNNING"], limit=10_000
+            )
+            if e.launch_plan is not None and e.launch_plan.name == plan_id.name
+        }
+        for other in engine.active():
+            state = engine.state(other)
+            if state is not None and state.execution.launch_plan is not None and (
+                state.execution.launch_plan.name == plan_id.name
+            ):
+                running.add(other)
+        return len(running) >= limit
 
     def _renew(self, engine: Engine) -> None:
         active = engine.active()
