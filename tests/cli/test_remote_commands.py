@@ -241,3 +241,30 @@ def test_the_endpoint_comes_from_updraft_yaml(env: dict[str, str], endpoint: str
     overridden = updraft({**no_env, "UPDRAFT_PROJECT": "nobody"}, "launch", "chain",
                          cwd=project / "sub")
     assert overridden.returncode == 2 and "nobody" in overridden.stderr
+
+
+def test_workers_run_the_registered_code_not_the_working_copy(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    project = tmp_path / "copy_project"
+    project.mkdir()
+    module = project / "wf_vanishing.py"
+    module.write_text(textwrap.dedent('''
+        from updraft import task, workflow
+
+        @task
+        def answer() -> int:
+            return 41
+
+        @workflow
+        def vanishing() -> int:
+            return answer()
+    '''))
+    ok(updraft(env, "register", str(module), "--version", "v1"))
+    module.write_text(module.read_text().replace("return 41", "return 0"))
+    import shutil
+
+    shutil.rmtree(project)  # the working copy is gone; only the registered package is left
+    done = updraft(env, "launch", "vanishing", "--wait")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "o0: 41"
