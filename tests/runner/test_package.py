@@ -315,3 +315,26 @@ def test_launch_plans_are_packaged_with_their_workflow(project: Path) -> None:
     forget_project()
     with pytest.raises(PackageBuildError, match=r"launches workflow 'pkgflow\.pipeline'"):
         build_package([str(project / "pkgflow_plans.py")])
+
+
+def test_a_default_input_file_travels_in_the_package(tmp_path: Path) -> None:
+    import hashlib
+    import subprocess
+    import sys
+
+    example = Path(__file__).parents[2] / "examples" / "diabetes"
+    code = (
+        "import json, sys; from updraft.runner import build_package;"
+        f"b = build_package([{str(example / 'workflow.py')!r}]);"
+        "d = b.workflows[0].interface.inputs['dataset'].default;"
+        "print(json.dumps([d.uri, d.hash, sorted(b.files)]))"
+    )
+    import json
+
+    uri, digest, files = json.loads(
+        subprocess.check_output([sys.executable, "-c", code], text=True)
+    )
+    csv = example / "pima-indians-diabetes.data.csv"
+    assert uri == "package://pima-indians-diabetes.data.csv"
+    assert uri.removeprefix("package://") in files
+    assert digest == hashlib.sha256(csv.read_bytes()).hexdigest()

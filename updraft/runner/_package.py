@@ -31,6 +31,7 @@ import msgspec
 import updraft.sdk
 from updraft.compiler import Workflow
 from updraft.model import (
+    Blob,
     CodePackage,
     LaunchPlanSpec,
     Registration,
@@ -145,6 +146,10 @@ def build_package(files: Sequence[str], *, version: str | None = None) -> Packag
     tasks, workflows, plans = _collect(modules)
     roots = sorted({module_for_file(path)[1] for path in files})
     members, skipped = _project_files(roots)
+    workflows = {
+        name: _package_file_defaults(spec, _python_workflow(modules, name), roots, members)
+        for name, spec in workflows.items()
+    }
     archive = _zip(members)
     digest = package_digest(archive)
     task_list = [tasks[name] for name in sorted(tasks)]
@@ -161,6 +166,67 @@ def build_package(files: Sequence[str], *, version: str | None = None) -> Packag
         files=sorted(members),
         skipped=skipped,
     )
+
+
+#: URI scheme of a default input file that travels inside the code package; the server
+#: resolves it to the file in the extracted package.
+PACKAGE_FILE_SCHEME = "package://"
+
+
+def _python_workflow(modules: Sequence[Any], name: str) -> Workflow[Any, Any] | None:
+    for module in modules:
+        for entity in entities(module).values():
+            if isinstance(entity, Workflow) and entity.name == name:
+                return entity
+    return None
+
+
+def _package_file_defaults(
+    spec: WorkflowSpec,
+    workflow: Workflow[Any, Any] | None,
+    roots: Sequence[str],
+    members: dict[str, str],
+) -> WorkflowSpec:
+    """Give a workflow's local-file defaults a value the server can use (DESIGN: default
+    inputs that are local files are uploaded when a workflow is registered).
+
+    A default ``File`` becomes a blob literal with its content hash, pointing into the code
+    package: at its place under the project root, or added under ``_defaults/``.
+    """
+    if workflow is None:
+        return spec
+    inputs = dict(spec.interface.inputs)
+    for name, info in workflow.python_interface.inputs.items():
+        param = inputs.get(name)
+        if param is None or param.default is not None or not info.has_default:
+            continue
+        if param.type.kind != "file":
+            continue
+        path = os.path.abspath(str(getattr(info.default, "path", info.default)))
+        if not os.path.isfile(path):
+            raise PackageBuildError(
+                f"workflow {spec.name!r}: the default of input {name!r} is {path!r}, which is "
+                "not a file; fix the default or give the input at launch"
+            )
+        digest = hashlib.sha256(_read(path)).hexdigest()
+        member = next(
+            (m for m, p in members.items() if os.path.realpath(p) == os.path.realpath(path)),
+            None,
+        )
+        if member is None:
+            member = f"_defaults/{digest[:16]}-{os.path.basename(path)}"
+            members[member] = path
+        blob = Blob(
+            uri=PACKAGE_FILE_SCHEME + member,
+            hash=digest,
+            kind="file",
+            format=os.path.splitext(path)[1].lstrip("."),
+            size=os.path.getsize(path),
+            preview=os.path.basename(path),
+        )
+        inputs[name] = msgspec.structs.replace(param, default=blob, has_default=True)
+    interface = msgspec.structs.replace(spec.interface, inputs=inputs)
+    return msgspec.structs.replace(spec, interface=interface)
 
 
 def _load(path: str) -> Any:

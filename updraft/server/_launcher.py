@@ -14,7 +14,11 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from updraft.model import (
+    Blob,
+    CodePackage,
     EntityId,
     Execution,
     LaunchPlanSpec,
@@ -27,6 +31,9 @@ from updraft.model import (
 from updraft.server._errors import BadRequestError, ConflictError
 from updraft.server._registration import check_domain
 from updraft.store import BlobStore, MetadataStore, NotFoundError, RegistryStore
+
+#: Default input files registered inside the code package (see updraft.runner._package).
+_PACKAGE_SCHEME = "package://"
 
 
 def new_execution_id() -> str:
@@ -89,7 +96,7 @@ class Launcher:
         given = dict(request.inputs)
         if request.scheduled_at is not None and plan is not None and plan.kickoff_time_input_arg:
             given[plan.kickoff_time_input_arg] = request.scheduled_at.isoformat()
-        inputs = self._inputs(given, workflow, plan)
+        inputs = self._package_files(self._inputs(given, workflow, plan), code)
         labels = {**(plan.labels if plan else {}), **request.labels}
         return self._create(
             workflow,
@@ -123,6 +130,28 @@ class Launcher:
                 scheduled_at=scheduled_at,
             )
         )
+
+    def _package_files(
+        self, inputs: dict[str, Literal], code: CodePackage | None
+    ) -> dict[str, Literal]:
+        """Point default files that travel in the code package (``package://`` URIs, made
+        at registration) at their place in the extracted package."""
+        from updraft.store import extract_package
+
+        resolved = dict(inputs)
+        for name, literal in inputs.items():
+            if isinstance(literal, Blob) and literal.uri.startswith(_PACKAGE_SCHEME):
+                if code is None:
+                    raise BadRequestError(
+                        f"input {name!r} defaults to a file of a code package, but the "
+                        "workflow was registered without one; register it again"
+                    )
+                folder = extract_package(code, self.blobs, self.code_cache)
+                member = literal.uri[len(_PACKAGE_SCHEME):]
+                resolved[name] = msgspec.structs.replace(
+                    literal, uri=os.path.join(folder, *member.split("/"))
+                )
+        return resolved
 
     def _resolve(
         self, request: LaunchRequest
