@@ -268,3 +268,37 @@ def test_workers_run_the_registered_code_not_the_working_copy(
     done = updraft(env, "launch", "vanishing", "--wait")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "o0: 41"
+
+
+def test_backfill_launches_missed_times_once(env: dict[str, str], tmp_path: Path) -> None:
+    module = tmp_path / "wf_ticking.py"
+    module.write_text(textwrap.dedent('''
+        from datetime import timedelta
+
+        from updraft import FixedRate, LaunchPlan, task, workflow
+
+        @task
+        def one() -> int:
+            return 1
+
+        @workflow
+        def ticking() -> int:
+            return one()
+
+        every_second = LaunchPlan.get_or_create(
+            ticking, "every_second", schedule=FixedRate(timedelta(seconds=1))
+        )
+    '''))
+    ok(updraft(env, "register", str(module), "--version", "v1"))
+    ok(updraft(env, "launchplan", "activate", "every_second"))
+    time.sleep(2.5)
+    from datetime import UTC, datetime
+
+    end = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    args = ("launchplan", "backfill", "every_second", "--from", "2000-01-01", "--to", end)
+    first = updraft(env, *args)
+    assert first.returncode == 0, first.stderr
+    assert len(first.stdout.splitlines()) in (2, 3)  # the seconds since activation
+    assert "launched" in first.stderr
+    again = ok(updraft(env, *args))
+    assert again.strip() == ""

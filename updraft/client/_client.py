@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ import msgspec
 
 from updraft.client._errors import ClientError, EndpointUnreachableError
 from updraft.client._results import (
+    Backfill,
     Entity,
     LaunchPlanState,
     NodeDetail,
@@ -321,6 +323,17 @@ class Client:
     ) -> LaunchPlanState:
         """Deactivate a launch plan version (the latest by default): its schedule stops."""
         return self._plan_state("deactivate", project, domain, name, version)
+
+    def backfill(
+        self, project: str, domain: str, name: str, start: datetime, end: datetime,
+        version: str | None = None,
+    ) -> Backfill:
+        """Launch the plan's scheduled times after ``start`` and up to ``end`` that have not
+        been launched yet (by the schedule or an earlier backfill)."""
+        path = f"/launch_plans/{_segment(project)}/{_segment(domain)}/{_segment(name)}/backfill"
+        params = {"version": version} if version is not None else None
+        body = {"start": start.isoformat(), "end": end.isoformat()}
+        return self._post(path, Backfill, body, params=params)
 
     def _plan_state(self, action: str, project: str, domain: str, name: str,
                     version: str | None) -> LaunchPlanState:

@@ -76,3 +76,9 @@ class LaunchPlanState(msgspec.Struct, frozen=True):
 
     id: EntityId
     active: bool
+
+
+class Backfill(msgspec.Struct, frozen=True):
+    """The executions a backfill launched, by scheduled time (ISO 8601)."""
+
+    launched: dict[str, str]

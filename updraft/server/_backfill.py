@@ -14,7 +14,8 @@ from updraft.store import RegistryStore
 def backfill_range(
     registry: RegistryStore, launcher: Launcher, plan_id: EntityId, start: datetime, end: datetime
 ) -> dict[datetime, str]:
-    """Launch each scheduled time after ``start`` and up to ``end`` that has not fired yet.
+    """Launch each scheduled time after ``start`` and up to ``end`` (at most now) that has
+    not fired yet.
 
     Times are recorded as fires like the scheduler's, so neither a second backfill nor the
     scheduler launches them again.
@@ -29,7 +30,7 @@ def backfill_range(
             f"launch plan {plan_id} has no schedule, so there is nothing to backfill; "
             "launch it with POST /executions instead"
         )
-    start, end = _aware(start), _aware(end)
+    start, end = _aware(start), min(_aware(end), datetime.now(UTC))  # no future times
     if end <= start:
         raise BadRequestError(f"backfill range is empty: 'end' ({end}) is not after 'start'")
     anchor = registry.launch_plan_activated_at(plan_id)
