@@ -298,7 +298,7 @@ def test_backfill_launches_missed_times_once(env: dict[str, str], tmp_path: Path
     args = ("launchplan", "backfill", "every_second", "--from", "2000-01-01", "--to", end)
     first = updraft(env, *args)
     assert first.returncode == 0, first.stderr
-    assert len(first.stdout.splitlines()) in (2, 3)  # the seconds since activation
+    assert 1 <= len(first.stdout.splitlines()) <= 4  # one per second since activation
     assert "launched" in first.stderr
     again = ok(updraft(env, *args))
     assert again.strip() == ""
