@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -68,21 +68,33 @@ def test_the_scheduler_launches_due_times_with_the_kickoff_input(
         assert datetime.fromisoformat(output) == due
 
 
-def test_backfill_launches_a_range_once(live: TestClient, project: str) -> None:  # noqa: F811
-    plan_id = _register(live, project)
-    services = live.app.state.services  # type: ignore[attr-defined]
-    start = services.registry.launch_plan_activated_at(plan_id)
-    body = {"start": start.isoformat(), "end": (start + timedelta(minutes=30)).isoformat()}
-    url = f"{API}/launch_plans/{project}/development/every_ten_minutes/backfill"
+def test_backfill_launches_a_past_range_once(live: TestClient, project: str) -> None:  # noqa: F811
+    plan = LaunchPlanSpec(
+        name="every_ten_minutes_cron", workflow=wf_basic.stamped.spec.name,
+        schedule=ScheduleSpec(cron="*/10 * * * *"), kickoff_time_input_arg="when",
+    )
+    body = registration_body(project, "v1", workflows=(wf_basic.stamped,))
+    body["registration"]["launch_plans"] = [msgspec.to_builtins(plan)]
+    assert live.post(f"{API}/register", json=body).status_code == 200
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    window = {"start": (end - timedelta(hours=1)).isoformat(), "end": end.isoformat()}
+    url = f"{API}/launch_plans/{project}/development/every_ten_minutes_cron/backfill"
 
-    first = live.post(url, json=body)
-    again = live.post(url, json=body)
+    first = live.post(url, json=window)
+    again = live.post(url, json=window)
 
     assert first.status_code == 200, first.text
-    assert len(first.json()["launched"]) == 3
+    launched = first.json()["launched"]
+    assert sorted(datetime.fromisoformat(t) for t in launched) == [
+        end - timedelta(minutes=m) for m in (50, 40, 30, 20, 10, 0)
+    ]
     assert again.json()["launched"] == {}
-    for execution_id in first.json()["launched"].values():
-        assert _wait(live, execution_id)["execution"]["phase"] == "SUCCEEDED"
+    for when, execution_id in launched.items():
+        document = _wait(live, execution_id)["execution"]
+        assert document["phase"] == "SUCCEEDED"
+        assert datetime.fromisoformat(document["outputs"]["o0"]["value"]) == (
+            datetime.fromisoformat(when)
+        )
 
 
 def test_a_plans_concurrency_limit_queues_the_rest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -95,3 +96,28 @@ def test_an_inactive_plan_does_not_fire(tmp_path: Path) -> None:
     launched: list = []  # type: ignore[type-arg]
     _scheduler(store, _Clock(activated + timedelta(hours=2)), launched).tick()
     assert launched == []
+
+
+def test_the_scheduler_thread_survives_a_store_that_fails_for_a_while(tmp_path: Path) -> None:
+    store, _ = _store(tmp_path, "latest")
+    failures = [RuntimeError("database is restarting")] * 2
+    listed = threading.Event()
+
+    class _Flaky(SqlMetadataStore):
+        def active_launch_plans(self) -> list[EntityId]:
+            if failures:
+                raise failures.pop()
+            listed.set()
+            return []
+
+    flaky = _Flaky(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    scheduler = Scheduler(flaky, lambda *a: Execution(id="x", workflow="wf", spec_hash="",
+                                                       inputs={}),
+                          lambda: "x", poll_s=0.01)
+    scheduler.start()
+    try:
+        assert listed.wait(10), "the scheduler stopped after the store failed"
+    finally:
+        scheduler.stop()
+        flaky.close()
+        store.close()

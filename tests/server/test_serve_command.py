@@ -57,3 +57,23 @@ def test_serve_answers_with_a_default_project_and_requires_its_token(tmp_path: P
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/api/v1" in out
+
+
+def test_an_unreachable_database_or_bad_store_is_one_line_without_the_password(
+    tmp_path: Path,
+) -> None:
+    for command, options, named in (
+        ("serve", ["--db", "postgresql+psycopg://u:secret@127.0.0.1:1/x"], "127.0.0.1:1"),
+        ("worker", ["--db", "not-a-database-url"], "not-a-database-url"),
+        ("serve", ["--store", str(tmp_path / "file" / "blobs")], "blobs"),
+    ):
+        (tmp_path / "file").write_text("a file where the blob folder would go")
+        result = CliRunner().invoke(
+            main, [command, "--home", str(tmp_path / "home"), *options],
+            env={"UPDRAFT_TOKEN": None},
+        )
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        assert "cannot open the store" in lines[0] and named in lines[0]
+        assert "secret" not in lines[0] and "Traceback" not in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import socket
 import sys
@@ -47,13 +48,11 @@ def serve_command(host: str, port: int, db_url: str | None, blob_root: str | Non
         sys.exit(2)
     import uvicorn
 
+    from updraft.cli._shared_store import open_shared_store
     from updraft.model import EntityId, Execution, Project
     from updraft.server import EngineService, create_app
-    from updraft.store import RegistryStore, open_store, updraft_home
 
-    home_dir = str(updraft_home() if home is None else home)
-    metadata, blobs = open_store(home_dir, db_url, blob_root)
-    assert isinstance(metadata, RegistryStore)
+    home_dir, metadata, blobs = open_shared_store("serve", home, db_url, blob_root)
     metadata.create_project(Project(id="default", name="default"))
     from updraft.server._launcher import Launcher, new_execution_id
     from updraft.server._scheduler import Scheduler
@@ -73,6 +72,10 @@ def serve_command(host: str, port: int, db_url: str | None, blob_root: str | Non
     scheduler.start()
     try:
         app = create_app(metadata, blobs, engine, token=token, home=home_dir)
+        # Everything loaded so far lives as long as the server: keep it out of the garbage
+        # collector's full passes, which otherwise scan it on every large request.
+        gc.collect()
+        gc.freeze()
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"updraft API on http://{shown}:{port}/api/v1 "
                    f"(OpenAPI docs: http://{shown}:{port}/api/v1/docs)", err=True)

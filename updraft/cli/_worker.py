@@ -32,17 +32,11 @@ import click
 def worker_command(db_url: str | None, blob_root: str | None, home: str | None,
                    lease_s: float) -> None:
     """Run executions from a shared store until stopped (SIGTERM or Ctrl-C)."""
+    from updraft.cli._shared_store import open_shared_store
     from updraft.server import EngineService
-    from updraft.store import RegistryStore, open_store, updraft_home
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    home_dir = str(updraft_home() if home is None else home)
-    metadata, blobs = open_store(home_dir, db_url, blob_root)
-    if not isinstance(metadata, RegistryStore):
-        metadata.close()
-        click.echo(f"updraft worker: the store {metadata!r} keeps no execution leases; "
-                   "use a SQL database (--db)", err=True)
-        sys.exit(2)
+    _, metadata, blobs = open_shared_store("worker", home, db_url, blob_root)
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:

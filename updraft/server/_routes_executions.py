@@ -44,7 +44,8 @@ def _json(obj: object, status: int = 200) -> Response:
 
 
 def _document(svc: Services, execution_id: str, status: int = 200) -> Response:
-    return _json(svc.reader.document(execution_id), status)
+    return Response(svc.store.get_document_json(execution_id), status_code=status,
+                    media_type="application/json")
 
 
 @router.post("/executions", status_code=201, responses={**_DOCUMENT, 201: _DOCUMENT[200]},

@@ -97,4 +97,7 @@ class Scheduler:
 
     def _serve(self) -> None:
         while not self._stop.wait(self.poll_s):
-            self.tick()
+            try:
+                self.tick()
+            except Exception:  # the store was unreachable; try again at the next poll
+                _log.exception("the scheduler could not read the active launch plans")

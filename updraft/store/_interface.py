@@ -145,6 +145,13 @@ class MetadataStore(abc.ABC):
     def close(self) -> None:
         """Release connections."""
 
+    def get_document_json(self, execution_id: str) -> bytes:
+        """`get_document` encoded as JSON; stores that keep JSON may join it without
+        decoding, which keeps large executions cheap to serve."""
+        import msgspec
+
+        return msgspec.json.encode(self.get_document(execution_id))
+
     def get_document(self, execution_id: str) -> ExecutionDocument:
         """The execution JSON document of DESIGN's contract."""
         return ExecutionDocument(
