@@ -90,3 +90,31 @@ def test_terminate_without_a_running_engine_records_the_abort(tmp_path: Path) ->
     execution = create_execution(wf_failing.chain_of_20, {}, store, blobs, launched_by="api")
     EngineService(store, blobs).terminate(execution.id, "never started")
     assert store.get_execution(execution.id).phase == ExecutionPhase.ABORTED
+
+
+def test_the_engine_survives_a_store_that_fails_for_a_while(
+    tmp_path: Path, monkeypatch, marks: Path  # type: ignore[no-untyped-def]
+) -> None:
+    import updraft.server._engine_service as service_module
+
+    monkeypatch.setattr(service_module, "_RESTART_DELAY_S", 0.1)
+    store, blobs = open_store(str(tmp_path / "home"))
+    failures = {"left": 3}
+    claim = store.claim_executions
+
+    def flaky_claim(owner: str, lease_s: float, limit: int) -> list[str]:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise ConnectionError("the database went away")
+        return claim(owner, lease_s, limit)
+
+    monkeypatch.setattr(store, "claim_executions", flaky_claim)
+    execution = create_execution(wf_failing.cached_chain, {"x": 2}, store, blobs)
+    service = EngineService(store, blobs, lease_s=5, poll_s=0.05)
+    service.start()
+    try:
+        _wait(lambda: store.get_execution(execution.id).phase.terminal)
+    finally:
+        service.stop()
+    assert failures["left"] == 0
+    assert store.get_execution(execution.id).phase == ExecutionPhase.SUCCEEDED

@@ -293,3 +293,18 @@ def test_hostile_strings_are_stored_or_refused_never_a_500(
     body = {"id": "x", "description": hostile}
     r = client.post(f"{API}/projects", content=json.dumps(body), headers=headers)
     assert r.status_code in (201, 400, 422), r.text
+
+
+def test_the_event_stream_of_a_quiet_execution_sends_heartbeats(
+    client: TestClient, registered: str
+) -> None:
+    # Writing is how the server notices a client that went away; a stream that only wrote
+    # on news would hold its thread for as long as the execution stays quiet.
+    execution_id = launch(client, registered, workflow=SHAPES, inputs={"a": 1})["execution"]["id"]
+    reader = client.app.state.services.reader  # type: ignore[attr-defined]
+
+    chunks = list(reader.events(execution_id, poll_s=0.01, timeout_s=1.0, heartbeat_s=0.2))
+
+    heartbeats = [c for c in chunks if c.startswith(":")]
+    assert len(heartbeats) >= 3, chunks
+    assert all(c.endswith("\n\n") for c in heartbeats)

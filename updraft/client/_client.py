@@ -512,7 +512,13 @@ class Client:
                 if response.status_code >= 400:
                     response.read()
                     raise self._error(response)
-                yield from _parse_sse(response.iter_lines())
+                last_news = time.monotonic()
+                for item in _parse_sse(response.iter_lines()):
+                    if item[1] != "heartbeat":
+                        last_news = time.monotonic()
+                    elif time.monotonic() - last_news > idle_s:
+                        return  # heartbeats only: the caller looks again or gives up
+                    yield item
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise EndpointUnreachableError(self.endpoint, _reason(exc)) from None
         except (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError):
@@ -538,7 +544,8 @@ def _parse_sse(lines: Iterator[str]) -> Iterator[tuple[int | None, str, str]]:
                 yield event_id, kind, "\n".join(data)
             event_id, kind, data = None, "message", []
             continue
-        if line.startswith(":"):
+        if line.startswith(":"):  # a heartbeat: the connection is alive, nothing happened
+            yield None, "heartbeat", ""
             continue
         field, _, value = line.partition(":")
         value = value[1:] if value.startswith(" ") else value

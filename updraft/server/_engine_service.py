@@ -24,6 +24,9 @@ from updraft.model import ExecutionPhase
 
 _log = logging.getLogger("updraft.server.engine")
 
+#: Seconds to wait before driving executions again after the loop failed (a store outage).
+_RESTART_DELAY_S = 2.0
+
 
 class EngineService:
     """Drives every unfinished execution in the store until told to stop.
@@ -101,41 +104,57 @@ class EngineService:
     # -- the loop --------------------------------------------------------------------------
 
     def _serve(self) -> None:
-        # Leases under this name are from an earlier life of this service (a restart).
-        self.store.release_all_leases(self.owner)
         executor = self._given_executor or ProcessExecutor(self.blobs.root)
-        engine = Engine(self.store, executor, self.blobs.root)
-        last_claim = last_renew = 0.0
         try:
             while not self._stop.is_set():
-                now = time.monotonic()
-                self._handle_terminations(engine)
-                if self._wake.is_set() or now - last_claim >= self.poll_s:
-                    self._wake.clear()
-                    self._claim(engine)
-                    last_claim = now
-                if now - last_renew >= self.lease_s / 3:
-                    self._renew(engine)
-                    last_renew = now
-                if engine.active():
-                    finished = engine.step(idle_wait=0.05)
-                else:
-                    engine.flush()
-                    finished = engine.step(idle_wait=0.0)
-                    self._wake.wait(self.poll_s)
-                for execution_id in finished:
-                    self.store.release_lease(self.owner, execution_id)
-        except Exception:  # keep the server up; the lease lets another owner take over
-            _log.exception("the engine loop stopped; its executions will be taken over")
+                engine = Engine(self.store, executor, self.blobs.root)
+                try:
+                    # Leases under this name are from an earlier life (a restart, or a pass
+                    # of this loop that failed): take them back at once.
+                    self.store.release_all_leases(self.owner)
+                    self._drive(engine)
+                except Exception:  # a store outage must not stop the engine for good
+                    _log.exception("the engine loop failed; starting it again in a moment")
+                    self._stop.wait(_RESTART_DELAY_S)
+                finally:
+                    self._let_go(engine)
         finally:
-            try:
+            if self._given_executor is None:
+                executor.close()
+
+    def _drive(self, engine: Engine) -> None:
+        last_claim = last_renew = 0.0
+        while not self._stop.is_set():
+            now = time.monotonic()
+            self._handle_terminations(engine)
+            if self._wake.is_set() or now - last_claim >= self.poll_s:
+                self._wake.clear()
+                self._claim(engine)
+                last_claim = now
+            if now - last_renew >= self.lease_s / 3:
+                self._renew(engine)
+                last_renew = now
+            if engine.active():
+                finished = engine.step(idle_wait=0.05)
+            else:
                 engine.flush()
-            finally:
-                for execution_id in engine.active():
-                    engine.drop(execution_id)
-                    self.store.release_lease(self.owner, execution_id)
-                if self._given_executor is None:
-                    executor.close()
+                finished = engine.step(idle_wait=0.0)
+                self._wake.wait(self.poll_s)
+            for execution_id in finished:
+                self.store.release_lease(self.owner, execution_id)
+
+    def _let_go(self, engine: Engine) -> None:
+        """Commit what can be committed and release every execution this engine holds."""
+        try:
+            engine.flush()
+        except Exception:
+            _log.exception("could not record the engine's last changes")
+        for execution_id in engine.active():
+            engine.drop(execution_id)
+            try:
+                self.store.release_lease(self.owner, execution_id)
+            except Exception:
+                _log.exception("could not release %s; its lease will lapse", execution_id)
 
     def _claim(self, engine: Engine) -> None:
         for execution_id in self.store.claim_executions(self.owner, self.lease_s, 64):
@@ -168,8 +187,10 @@ class EngineService:
         }
         for other in engine.active():
             state = engine.state(other)
-            if state is not None and state.execution.launch_plan is not None and (
-                state.execution.launch_plan.name == plan_id.name
+            other_plan = state.execution.launch_plan if state is not None else None
+            if other_plan is not None and (
+                (other_plan.project, other_plan.domain, other_plan.name)
+                == (plan_id.project, plan_id.domain, plan_id.name)
             ):
                 running.add(other)
         return len(running) >= limit

@@ -41,6 +41,11 @@ LOG_LIMIT = 1 << 20
 #: How often an event stream looks for new events.
 POLL_S = 0.1
 
+#: How long an event stream stays silent before it sends a comment line. Writing is how the
+#: server learns that a client went away; without it an abandoned stream of a quiet execution
+#: would poll the store and hold a worker thread until the execution ends.
+HEARTBEAT_S = 15.0
+
 
 class Terminator(Protocol):
     """The part of the engine service that termination needs."""
@@ -198,7 +203,7 @@ class ExecutionReader:
 
     def events(
         self, execution_id: str, after: int = 0, poll_s: float = POLL_S,
-        timeout_s: float | None = None,
+        timeout_s: float | None = None, heartbeat_s: float = HEARTBEAT_S,
     ) -> Iterator[str]:
         """Server-sent events: the recorded events from index ``after`` on, then new ones as
         they are recorded, until the execution ends; a last ``end`` event carries its phase.
@@ -209,11 +214,13 @@ class ExecutionReader:
         self.store.get_execution(execution_id)
         sent = max(0, after)
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        last_write = time.monotonic()
         while True:
             execution = self.store.get_execution(execution_id)
             events = self.store.list_events(execution_id)
             for index in range(sent, len(events)):
                 yield _sse("event", events[index], index + 1)
+                last_write = time.monotonic()
             sent = max(sent, len(events))
             if execution.phase.terminal:
                 yield _sse("end", {"execution_id": execution_id,
@@ -221,6 +228,9 @@ class ExecutionReader:
                 return
             if deadline is not None and time.monotonic() > deadline:
                 return
+            if time.monotonic() - last_write >= heartbeat_s:
+                yield ": heartbeat\n\n"
+                last_write = time.monotonic()
             time.sleep(poll_s)
 
     def terminate(self, engine: Terminator | None, execution_id: str, reason: str) -> None:

@@ -190,6 +190,8 @@ def backfill(project: ProjectId, domain: Domain, name: EntityName, body: Backfil
     from updraft.server._backfill import backfill_range
 
     check_domain(domain)
+    if version is not None:
+        check_version(version)
     entity_id = (
         EntityId(project, domain, name, version) if version
         else svc.registry.latest("launch_plan", project, domain, name)
