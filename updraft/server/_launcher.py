@@ -32,6 +32,9 @@ from updraft.server._errors import BadRequestError, ConflictError
 from updraft.server._registration import check_domain
 from updraft.store import BlobStore, MetadataStore, NotFoundError, RegistryStore
 
+#: How many stored workflow specs a launcher remembers (relaunches bring new objects).
+_SPEC_CACHE_SIZE = 256
+
 #: Default input files registered inside the code package (see updraft.runner._package).
 _PACKAGE_SCHEME = "package://"
 
@@ -70,6 +73,12 @@ class Launcher:
         self.store = store
         self.registry = registry
         self.blobs = blobs
+        # Registered entities never change and projects are never deleted: remember them.
+        self._entities: dict[tuple[str, EntityId], tuple[Any, CodePackage | None]] = {}
+        self._projects: set[str] = set()
+        #: Workflow specs already stored, with their hash, by the object's identity (the
+        #: object is kept, so an identity is never reused for another spec).
+        self._spec_hashes: dict[int, tuple[WorkflowSpec, str]] = {}
         self.code_cache = os.path.join(home, "envs", "code")
 
     # -- new executions ----------------------------------------------------------------------
@@ -84,14 +93,16 @@ class Launcher:
             ConflictError: the execution name is taken in the project and domain.
         """
         check_domain(request.domain)
-        self.registry.get_project(request.project)
+        if request.project not in self._projects:
+            self.registry.get_project(request.project)
+            self._projects.add(request.project)
         if (request.launch_plan is None) == (request.workflow is None):
             raise BadRequestError(
                 "name exactly one of 'launch_plan' and 'workflow' to launch; a workflow "
                 "launches its default launch plan"
             )
         plan_id, plan, workflow_id = self._resolve(request)
-        workflow, code = self.registry.get_entity("workflow", workflow_id)
+        workflow, code = self._entity("workflow", workflow_id)
         assert isinstance(workflow, WorkflowSpec)
         given = dict(request.inputs)
         if request.scheduled_at is not None and plan is not None and plan.kickoff_time_input_arg:
@@ -161,7 +172,7 @@ class Launcher:
         if request.launch_plan is not None:
             plan_id = self._entity_id("launch_plan", project, domain, request.launch_plan,
                                       request.version)
-            plan, _ = self.registry.get_entity("launch_plan", plan_id)
+            plan, _ = self._entity("launch_plan", plan_id)
             assert isinstance(plan, LaunchPlanSpec)
             workflow_id = EntityId(project, domain, plan.workflow, plan_id.version)
             return plan_id, plan, workflow_id
@@ -169,11 +180,19 @@ class Launcher:
         workflow_id = self._entity_id("workflow", project, domain, request.workflow,
                                       request.version)
         try:
-            default, _ = self.registry.get_entity("launch_plan", workflow_id)
+            default, _ = self._entity("launch_plan", workflow_id)
         except NotFoundError:
             return None, None, workflow_id
         assert isinstance(default, LaunchPlanSpec)
         return workflow_id, default, workflow_id
+
+    def _entity(self, kind: str, entity_id: EntityId) -> tuple[Any, CodePackage | None]:
+        """A registered entity; entities are immutable, so each is read from the store once."""
+        key = (kind, entity_id)
+        found = self._entities.get(key)
+        if found is None:
+            found = self._entities[key] = self.registry.get_entity(kind, entity_id)
+        return found
 
     def _entity_id(
         self, kind: str, project: str, domain: str, name: str, version: str | None
@@ -297,14 +316,6 @@ class Launcher:
         scheduled_at: datetime | None = None,
     ) -> Execution:
         execution_id = execution_id or new_execution_id()
-        if name is not None:
-            taken = self.store.list_executions(project=project, domain=domain, name=name,
-                                               limit=1)
-            if taken:
-                raise ConflictError(
-                    f"an execution named {name!r} exists in project {project!r}, domain "
-                    f"{domain!r} ({taken[0].id}); choose another name or leave it out"
-                )
         if code is not None:
             from updraft.store import CodePackageError, extract_package
 
@@ -314,8 +325,15 @@ class Launcher:
                 raise ConflictError(
                     f"the code package of workflow {spec.name!r} cannot be used: {exc}"
                 ) from None
-        spec_hash = content_hash(spec)
-        self.store.put_workflow_spec(spec_hash, spec)
+        stored = self._spec_hashes.get(id(spec))
+        if stored is not None and stored[0] is spec:
+            spec_hash = stored[1]
+        else:
+            spec_hash = content_hash(spec)
+            self.store.put_workflow_spec(spec_hash, spec)
+            if len(self._spec_hashes) > _SPEC_CACHE_SIZE:
+                self._spec_hashes.clear()
+            self._spec_hashes[id(spec)] = (spec, spec_hash)
         execution = Execution(
             id=execution_id,
             workflow=spec.name,
@@ -339,8 +357,10 @@ class Launcher:
             nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]
         try:
             self.store.create_execution(execution, nodes)
-        except ValueError as exc:  # the name was taken meanwhile
+        except ValueError as exc:  # the store refuses a name taken in the project and domain
             if name is None:
                 raise
-            raise ConflictError(str(exc)) from None
+            raise ConflictError(
+                f"{exc}; choose another execution name or leave it out"
+            ) from None
         return execution
