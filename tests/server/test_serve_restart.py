@@ -87,3 +87,60 @@ def test_a_killed_server_finishes_the_execution_after_a_restart(
     assert len(succeeded) == 20  # each node's outputs recorded once
     for node_id in finished_before:  # node nK runs quick_step(x=K)
         assert count_marks(marks, f"quick-{node_id[1:]}") == 1, node_id
+
+
+def test_a_fixed_rate_plan_fires_on_the_server_until_deactivated(
+    tmp_path: Path, marks: Path
+) -> None:
+    import textwrap
+
+    project = tmp_path / "ticking_project"
+    project.mkdir()
+    (project / "wf_every_two_seconds.py").write_text(textwrap.dedent('''
+        from datetime import datetime, timedelta
+
+        from updraft import FixedRate, LaunchPlan, task, workflow
+
+        @task
+        def stamp(when: datetime) -> str:
+            return when.isoformat()
+
+        @workflow
+        def ticking(when: datetime) -> str:
+            return stamp(when=when)
+
+        plan = LaunchPlan.get_or_create(
+            ticking, "every_two_seconds",
+            schedule=FixedRate(timedelta(seconds=2), kickoff_time_input_arg="when"),
+        )
+    '''))
+    home, port = tmp_path / "home", free_port()
+    env = dict(os.environ, UPDRAFT_ENDPOINT=f"http://127.0.0.1:{port}",
+               UPDRAFT_PROJECT="default", UPDRAFT_DOMAIN="development")
+    server = _serve(home, port, env)
+
+    def updraft(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "updraft.cli", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def scheduled() -> list[dict[str, object]]:
+        listed = httpx.get(f"http://127.0.0.1:{port}{API}/executions",
+                           params={"project": "default", "limit": 100}).json()
+        return [e for e in listed["executions"] if e["launched_by"] == "schedule"]
+
+    try:
+        updraft("register", str(project / "wf_every_two_seconds.py"))
+        updraft("launchplan", "activate", "every_two_seconds")
+        time.sleep(5.5)
+        updraft("launchplan", "deactivate", "every_two_seconds")
+        fired = scheduled()
+        time.sleep(3)
+        assert len(scheduled()) == len(fired)  # nothing fires while inactive
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert 2 <= len(fired) <= 3
+    times = sorted(str(e["scheduled_at"]) for e in fired)
+    assert len(set(times)) == len(times)  # each scheduled time once
