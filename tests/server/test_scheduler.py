@@ -121,3 +121,26 @@ def test_the_scheduler_thread_survives_a_store_that_fails_for_a_while(tmp_path: 
         scheduler.stop()
         flaky.close()
         store.close()
+
+
+def test_a_fire_recorded_before_a_crash_is_launched_after_the_restart(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import updraft.server._scheduler as scheduler_module
+
+    monkeypatch.setattr(scheduler_module, "_LOST_AFTER_S", 0.0)
+    store, plan_id = _store(tmp_path, "latest")
+    activated = store.launch_plan_activated_at(plan_id)
+    assert activated is not None
+    clock = _Clock(activated + timedelta(minutes=15))
+
+    def crash(plan: EntityId, scheduled_at: datetime, execution_id: str) -> Execution:
+        raise SystemError("the server died between recording the fire and launching")
+
+    Scheduler(store, crash, lambda: "lost-1", clock=clock).tick()
+    launched: list = []  # type: ignore[type-arg]
+    _scheduler(store, clock, launched).tick()
+
+    assert launched == [
+        ("every_ten_minutes", activated + timedelta(minutes=10), "lost-1")
+    ]

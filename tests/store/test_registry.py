@@ -348,3 +348,23 @@ def test_activation_time_spans_the_names_active_period(
     store.set_launch_plan_active(v2, True)
     again = store.launch_plan_activated_at(v2)
     assert again is not None and again > first
+
+
+def test_fires_whose_execution_never_came_are_listed(
+    store: SqlMetadataStore, project: str
+) -> None:
+    plan = _id(project, "hourly", "v3")
+    at = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+    execution_id = f"ex-{uuid.uuid4().hex[:10]}"
+    store.record_fire(plan, at, execution_id)
+
+    lost = [f for f in store.unlaunched_fires(0.0) if f[2] == execution_id]
+    assert lost == [(plan, at, execution_id)]
+    assert [f for f in store.unlaunched_fires(3600.0) if f[2] == execution_id] == []
+
+    from updraft.model import Execution
+
+    store.create_execution(
+        Execution(id=execution_id, workflow="wf", spec_hash="h", inputs={}), []
+    )
+    assert [f for f in store.unlaunched_fires(0.0) if f[2] == execution_id] == []

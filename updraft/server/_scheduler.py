@@ -22,6 +22,9 @@ _log = logging.getLogger("updraft.server.scheduler")
 LaunchScheduled = Callable[[EntityId, datetime, str], Execution]
 Clock = Callable[[], datetime]
 
+#: A fire older than this without its execution was lost by a stopped process.
+_LOST_AFTER_S = 10.0
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -54,16 +57,34 @@ class Scheduler:
         self.poll_s = poll_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._tried: set[str] = set()
 
     def tick(self) -> list[Execution]:
-        """Launch every due time of every active plan once; return what was launched."""
+        """Launch every due time of every active plan once; return what was launched.
+
+        A fire is recorded before its execution is created; fires whose execution never came
+        (the server stopped in between) are launched first, under the recorded id.
+        """
         now = self.clock()
-        launched: list[Execution] = []
+        launched: list[Execution] = self._relaunch_lost()
         for plan_id in self.registry.active_launch_plans():
             try:
                 launched.extend(self._fire_plan(plan_id, now))
             except Exception:  # one broken plan must not stop the others
                 _log.exception("schedule of launch plan %s failed", plan_id)
+        return launched
+
+    def _relaunch_lost(self) -> list[Execution]:
+        launched = []
+        for plan_id, scheduled_at, execution_id in self.registry.unlaunched_fires(_LOST_AFTER_S):
+            if execution_id in self._tried:
+                continue
+            self._tried.add(execution_id)  # one more try per process, never a loop of errors
+            try:
+                launched.append(self.launch(plan_id, scheduled_at, execution_id))
+            except Exception:
+                _log.exception("cannot launch %s for %s, which was due at %s", execution_id,
+                               plan_id, scheduled_at)
         return launched
 
     def _fire_plan(self, plan_id: EntityId, now: datetime) -> list[Execution]:

@@ -116,6 +116,12 @@ class RegistryStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def unlaunched_fires(self, older_than_s: float) -> list[tuple[EntityId, datetime, str]]:
+        """Fires recorded more than ``older_than_s`` seconds ago whose execution does not
+        exist: the process that recorded them stopped before launching. Each is (plan id with
+        the version that fired, scheduled time, the execution id recorded for it)."""
+
+    @abc.abstractmethod
     def last_fire(self, entity_id: EntityId) -> datetime | None:
         """The latest scheduled time fired for the plan's name, or None."""
 

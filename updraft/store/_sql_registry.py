@@ -389,6 +389,28 @@ class SqlRegistryMixin(RegistryStore):
         with self._engine.begin() as conn:
             return conn.execute(self._insert_fire, row).first() is not None
 
+    def unlaunched_fires(self, older_than_s: float) -> list[tuple[EntityId, datetime, str]]:
+        f = t.schedule_fires.c
+        ex = t.executions.c
+        query = (
+            sa.select(f.project, f.domain, f.name, f.version, f.scheduled_at, f.execution_id)
+            .select_from(
+                t.schedule_fires.outerjoin(t.executions, ex.id == f.execution_id)
+            )
+            .where(ex.id.is_(None), f.created_at < time.time() - older_than_s)
+            .order_by(f.scheduled_at)
+        )
+        with self._reader.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            (
+                EntityId(r.project, r.domain, r.name, r.version),
+                datetime.fromtimestamp(r.scheduled_at, UTC),
+                r.execution_id,
+            )
+            for r in rows
+        ]
+
     def last_fire(self, entity_id: EntityId) -> datetime | None:
         f = t.schedule_fires.c
         query = sa.select(sa.func.max(f.scheduled_at)).where(
