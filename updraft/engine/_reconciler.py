@@ -49,6 +49,20 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _abort_node(node: NodeExecution, now: datetime) -> bool:
+    """Mark an unfinished node ABORTED (its running attempt CANCELLED); False when the node
+    had finished already and is left as it is."""
+    if node.phase not in (NodePhase.QUEUED, NodePhase.RUNNING):
+        return False
+    if node.history and node.history[-1].outcome is None:
+        node.history[-1].outcome = Outcome.CANCELLED
+        node.history[-1].ended_at = now
+    node.phase = NodePhase.ABORTED
+    if node.started_at is not None:
+        node.mark_ended(now)
+    return True
+
+
 def _record_result(node: NodeExecution, result: AttemptResult) -> None:
     """Close the node's latest attempt record with how the attempt ended."""
     if not node.history:
@@ -432,13 +446,7 @@ class Engine:
         state.ready.clear()
         now = _now()
         for other in state.nodes.values():
-            if other.phase in (NodePhase.QUEUED, NodePhase.RUNNING):
-                if other.history and other.history[-1].outcome is None:
-                    other.history[-1].outcome = Outcome.CANCELLED
-                    other.history[-1].ended_at = now
-                other.phase = NodePhase.ABORTED
-                if other.started_at is not None:
-                    other.mark_ended(now)
+            if _abort_node(other, now):
                 self._node_changed(state, other, NodePhase.ABORTED, detail=reason)
 
     def abort(self, state: RunState, reason: str) -> None:
@@ -503,13 +511,7 @@ def abort_recorded(store: MetadataStore, execution_id: str, reason: str) -> Exec
     now = _now()
     tick = Tick(execution_id=execution_id)
     for node in store.get_nodes(execution_id):
-        if node.phase in (NodePhase.QUEUED, NodePhase.RUNNING):
-            if node.history and node.history[-1].outcome is None:
-                node.history[-1].outcome = Outcome.CANCELLED
-                node.history[-1].ended_at = now
-            node.phase = NodePhase.ABORTED
-            if node.started_at is not None:
-                node.mark_ended(now)
+        if _abort_node(node, now):
             tick.nodes.append(node)
             tick.events.append(
                 Event(execution_id, NodePhase.ABORTED.value, time.time(), node.node_id,
