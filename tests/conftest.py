@@ -14,6 +14,9 @@ if ROOT not in sys.path:
 
 from tests._support import RESOURCES  # noqa: E402
 
+#: PostgreSQL fixtures (postgres_server, postgres_url, db_url) for every test package.
+pytest_plugins = ["tests._postgres"]
+
 if str(RESOURCES) not in sys.path:
     sys.path.insert(0, str(RESOURCES))
 

@@ -21,20 +21,10 @@ if _ROOT not in sys.path:
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from tests._postgres import postgres_server, postgres_url  # noqa: E402, F401
 from tests._support import RESOURCES  # noqa: E402
 from updraft.model import Registration  # noqa: E402
 from updraft.server import create_app  # noqa: E402
 from updraft.store import BlobStore, SqlMetadataStore  # noqa: E402
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL: a new SQLite file, or the session's PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'db' / 'updraft.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

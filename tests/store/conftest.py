@@ -12,17 +12,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:  # pytest started as a script: make `tests._postgres` importable
     sys.path.insert(0, _ROOT)
 
-from tests._postgres import postgres_server, postgres_url  # noqa: E402, F401
 from updraft.store import SqlMetadataStore  # noqa: E402
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database URL: a new SQLite file, or the session's PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'db' / 'updraft.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture
