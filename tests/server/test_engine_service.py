@@ -118,3 +118,39 @@ def test_the_engine_survives_a_store_that_fails_for_a_while(
         service.stop()
     assert failures["left"] == 0
     assert store.get_execution(execution.id).phase == ExecutionPhase.SUCCEEDED
+
+
+def test_a_server_sharing_the_home_leaves_local_runs_to_their_process(
+    updraft_home: Path, marks: Path
+) -> None:
+    from updraft.runner import local_store, run_entity
+
+    store, blobs = local_store()
+    service = EngineService(store, blobs, lease_s=5, poll_s=0.05)
+    service.start()
+    try:
+        result = run_entity(wf_failing.chain_of_20, {}, executor="process")
+    finally:
+        service.stop()
+    assert result.python_outputs == 20
+    assert all(len(n.history) == 1 for n in result.document.nodes)
+    assert all(count_marks(marks, f"quick-{i}") == 1 for i in range(20))
+
+
+def test_resuming_an_execution_a_server_drives_is_refused(
+    updraft_home: Path, marks: Path
+) -> None:
+    import pytest
+
+    from updraft.runner import ExecutionBusyError, local_store, resume
+
+    store, blobs = local_store()
+    execution = create_execution(wf_failing.chain_of_20, {}, store, blobs, launched_by="api")
+    service = EngineService(store, blobs, owner="the-server", lease_s=30, poll_s=0.05)
+    service.start()
+    try:
+        _wait(lambda: count_marks(marks, "quick-1") == 1)
+        with pytest.raises(ExecutionBusyError, match="driven by the-server"):
+            resume(execution.id, executor="inline")
+    finally:
+        service.stop()

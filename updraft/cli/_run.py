@@ -15,6 +15,7 @@ from updraft.model import ExecutionDocument, ExecutionPhase
 from updraft.runner import (
     EXECUTORS,
     EntityNotFoundError,
+    ExecutionBusyError,
     InputValueError,
     RunResult,
     find_entity,
@@ -187,7 +188,7 @@ def _resume(
             len(wf.spec.nodes) if wf else 0,
             as_json,
         )
-    except NotFoundError as exc:
+    except (NotFoundError, ExecutionBusyError) as exc:
         raise click.UsageError(str(exc)) from None
     _print_result(result, as_json)
     sys.exit(exit_code(result.document))

@@ -14,6 +14,7 @@ from updraft.runner._package import (
 )
 from updraft.runner._run import (
     EXECUTORS,
+    ExecutionBusyError,
     ExecutionFailedError,
     InputValueError,
     RunResult,
@@ -31,6 +32,7 @@ __all__ = [
     "EXECUTORS",
     "PACKAGE_SUFFIX",
     "EntityNotFoundError",
+    "ExecutionBusyError",
     "ExecutionFailedError",
     "InputValueError",
     "PackageBuild",

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import os
 import secrets
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -32,7 +33,15 @@ from updraft.model import (
     content_hash,
 )
 from updraft.sdk import module_for_file
-from updraft.store import BlobStore, MetadataStore, home_blob_root, open_store, updraft_home
+from updraft.store import (
+    LOCAL_OWNER_PREFIX,
+    BlobStore,
+    MetadataStore,
+    RegistryStore,
+    home_blob_root,
+    open_store,
+    updraft_home,
+)
 from updraft.types import TypeConversionError, to_literal, to_python
 
 EXECUTORS = ("inline", "process")
@@ -222,8 +231,13 @@ def create_execution(
     labels: dict[str, str] | None = None,
     max_parallelism: int | None = None,
     overwrite_cache: bool = False,
+    lease_owner: str | None = None,
 ) -> Execution:
-    """Record a new QUEUED execution of ``wf`` with its inputs converted and uploaded."""
+    """Record a new QUEUED execution of ``wf`` with its inputs converted and uploaded.
+
+    With ``lease_owner`` (a local run's `local_owner`) no server engine sharing the store
+    claims it: the local process drives it, and ``updraft run --resume`` continues it.
+    """
     execution_id = new_execution_id()
     spec, spec_hash = _ship_by_value(wf, blobs)
     store.put_workflow_spec(spec_hash, spec)
@@ -242,8 +256,21 @@ def create_execution(
         overwrite_cache=overwrite_cache,
     )
     nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]
-    store.create_execution(execution, nodes)
+    store.create_execution(execution, nodes, lease_owner=lease_owner, lease_s=_LOCAL_LEASE_S)
     return execution
+
+
+#: A local run holds its execution for good; only another local run takes it over.
+_LOCAL_LEASE_S = 100 * 365 * 24 * 3600.0
+
+
+def local_owner() -> str:
+    """The lease owner of this process's local runs."""
+    return f"{LOCAL_OWNER_PREFIX}{socket.gethostname()}:{os.getpid()}"
+
+
+class ExecutionBusyError(RuntimeError):
+    """An engine (a server or a worker) drives the execution; it cannot be resumed here."""
 
 
 def run_entity(
@@ -287,6 +314,7 @@ def run_entity(
         launched_by=launched_by,
         max_parallelism=max_parallelism,
         overwrite_cache=overwrite_cache,
+        lease_owner=local_owner(),
     )
     if on_created is not None:
         on_created(execution.id)
@@ -304,6 +332,14 @@ def resume(
     """Continue an interrupted or failed execution, re-running only unfinished nodes."""
     home = str(home or updraft_home())
     store, blobs = _local.store(home)
+    if isinstance(store, RegistryStore):
+        store.get_execution(execution_id)  # NotFoundError naming the id
+        holder = store.hold_for_local_run(execution_id, local_owner(), _LOCAL_LEASE_S)
+        if holder is not None:
+            raise ExecutionBusyError(
+                f"execution {execution_id} is driven by {holder}; follow it with `updraft get "
+                f"execution {execution_id}` or stop it with `updraft terminate {execution_id}`"
+            )
     return _drive(wf, execution_id, store, blobs, executor, listener)
 
 

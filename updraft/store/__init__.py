@@ -32,13 +32,19 @@ from updraft.store._packages import (
     package_digest,
     store_package,
 )
-from updraft.store._registry import EntityConflictError, RegistryStore, Spec
+from updraft.store._registry import (
+    LOCAL_OWNER_PREFIX,
+    EntityConflictError,
+    RegistryStore,
+    Spec,
+)
 
 if TYPE_CHECKING:
     from updraft.store._sql import SqlMetadataStore
 
 __all__ = [
     "CODE_PREFIX",
+    "LOCAL_OWNER_PREFIX",
     "BlobStore",
     "CachePut",
     "CodePackageError",

@@ -71,8 +71,19 @@ class MetadataStore(abc.ABC):
         """Raises NotFoundError when no spec has that hash."""
 
     @abc.abstractmethod
-    def create_execution(self, execution: Execution, nodes: Sequence[NodeExecution]) -> None:
-        """Record a new execution and its nodes (in workflow order) in one transaction."""
+    def create_execution(
+        self,
+        execution: Execution,
+        nodes: Sequence[NodeExecution],
+        *,
+        lease_owner: str | None = None,
+        lease_s: float = 0.0,
+    ) -> None:
+        """Record a new execution and its nodes (in workflow order) in one transaction.
+
+        With ``lease_owner``, the execution is created leased to it for ``lease_s`` seconds,
+        so that no engine claims it in between (a local run drives its own executions).
+        """
 
     @abc.abstractmethod
     def get_execution(self, execution_id: str) -> Execution:

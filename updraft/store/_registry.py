@@ -16,6 +16,11 @@ from updraft.model import CodePackage, EntityId, LaunchPlanSpec, Project, TaskSp
 Spec: TypeAlias = TaskSpec | WorkflowSpec | LaunchPlanSpec
 
 
+#: Lease owners of local runs (``updraft run``) start with this. Engines never claim an
+#: execution a local run holds; another local run may take it over (``--resume``).
+LOCAL_OWNER_PREFIX = "local:"
+
+
 class EntityConflictError(ValueError):
     """An entity id is registered already with other content; entities are immutable.
 
@@ -137,6 +142,11 @@ class RegistryStore(abc.ABC):
     def renew_leases(self, owner: str, execution_ids: list[str], lease_s: float) -> list[str]:
         """Extend ``owner``'s leases; returns the ids it still holds (a lapsed lease that
         another owner took is lost and left out)."""
+
+    @abc.abstractmethod
+    def hold_for_local_run(self, execution_id: str, owner: str, lease_s: float) -> str | None:
+        """Lease an execution to a local run (``owner`` starts with `LOCAL_OWNER_PREFIX`)
+        unless an engine holds a live lease on it; returns that engine's name, else None."""
 
     @abc.abstractmethod
     def release_all_leases(self, owner: str) -> int:

@@ -285,8 +285,18 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
 
     # -- executions ----------------------------------------------------------------------
 
-    def create_execution(self, execution: Execution, nodes: Sequence[NodeExecution]) -> None:
+    def create_execution(
+        self,
+        execution: Execution,
+        nodes: Sequence[NodeExecution],
+        *,
+        lease_owner: str | None = None,
+        lease_s: float = 0.0,
+    ) -> None:
         row = self._execution_row(execution)
+        if lease_owner is not None:
+            row["lease_owner"] = lease_owner
+            row["lease_until"] = time.time() + lease_s
         rows = self._node_rows(execution.id, nodes)
         try:
             with self._engine.begin() as conn:

@@ -39,7 +39,12 @@ from updraft.model import (
 )
 from updraft.store import _schema as t
 from updraft.store._interface import NotFoundError
-from updraft.store._registry import EntityConflictError, RegistryStore, Spec
+from updraft.store._registry import (
+    LOCAL_OWNER_PREFIX,
+    EntityConflictError,
+    RegistryStore,
+    Spec,
+)
 
 _enc = msgspec.json.Encoder()
 _project_dec = msgspec.json.Decoder(Project)
@@ -468,6 +473,29 @@ class SqlRegistryMixin(RegistryStore):
         with self._engine.begin() as conn:
             held = set(conn.execute(statement).scalars())
         return [i for i in execution_ids if i in held]
+
+    def hold_for_local_run(self, execution_id: str, owner: str, lease_s: float) -> str | None:
+        now = time.time()
+        ex = t.executions.c
+        statement = (
+            sa.update(t.executions)
+            .where(
+                ex.id == execution_id,
+                sa.or_(
+                    ex.lease_owner.is_(None),
+                    ex.lease_until < now,
+                    ex.lease_owner.like(f"{LOCAL_OWNER_PREFIX}%"),
+                ),
+            )
+            .values(lease_owner=owner, lease_until=now + lease_s)
+        )
+        with self._engine.begin() as conn:
+            if conn.execute(statement).rowcount:
+                return None
+            holder = conn.execute(
+                sa.select(ex.lease_owner).where(ex.id == execution_id)
+            ).scalar()
+        return str(holder) if holder else None
 
     def release_all_leases(self, owner: str) -> int:
         ex = t.executions.c
