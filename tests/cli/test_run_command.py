@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests._support import RESOURCES
 
@@ -126,3 +127,22 @@ def test_resume_of_an_unknown_execution_says_so(cli_env: dict[str, str]) -> None
     done = updraft(cli_env, "run", "--resume", "nosuchexecution")
     assert done.returncode == 2
     assert "nosuchexecution" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_missing_input_names_the_option_to_pass(cli_env: dict[str, str]) -> None:
+    done = updraft(cli_env, "run", BASIC, "greet")
+    assert done.returncode == 2
+    assert "needs input(s) 'name': pass --name STR" in done.stderr
+
+
+def test_json_output_stays_a_document_when_tasks_print(cli_env: dict[str, str]) -> None:
+    code = (
+        "from updraft import task\n"
+        "@task\ndef noisy() -> int:\n    print('hello')\n    return 1\n"
+    )
+    path = Path(cli_env["UPDRAFT_HOME"]).parent / "noisy_wf.py"
+    path.write_text(code)
+    done = updraft(cli_env, "run", "--json", "--executor", "inline", str(path), "noisy")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["execution"]["outputs"]["o0"]["value"] == 1
+    assert "hello" in done.stderr

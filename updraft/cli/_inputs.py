@@ -67,8 +67,19 @@ def parse_inputs(interface: Any, tokens: list[str], workflow: str) -> dict[str, 
             values[name] = parse_text(text, info.annotation)
         except TypeConversionError as exc:
             raise InputError(
-                f"input {name!r} expects {describe(info.annotation)}, got {text!r}: {exc}"
+                f"input {name!r} expects {describe(info.annotation)}, got {text!r}"
+                + _hint(str(exc))
             ) from None
+    missing = [
+        n for n, info in interface.inputs.items() if n not in values and not info.has_default
+    ]
+    if missing:
+        wanted = " ".join(
+            f"--{n} {describe(interface.inputs[n].annotation).upper()}" for n in missing
+        )
+        raise InputError(
+            f"{workflow} needs input(s) {', '.join(repr(n) for n in missing)}: pass {wanted}"
+        )
     return values
 
 
@@ -84,3 +95,9 @@ def inputs_help(interface: Any, workflow: str, docstring: str) -> str:
         default = f"  [default: {info.default!r}]" if info.has_default else "  [required]"
         lines.append(f"  --{name} {describe(info.annotation)}{default}")
     return "\n".join(lines)
+
+
+def _hint(message: str) -> str:
+    """The advice part of a conversion error ("...; give JSON such as [1, 2]"), if any."""
+    _, sep, advice = message.partition("; ")
+    return f"; {advice}" if sep else ""

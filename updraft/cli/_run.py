@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Any
 
@@ -42,7 +43,8 @@ def print_document(document: ExecutionDocument, as_json: bool) -> None:
     if execution.phase == ExecutionPhase.SUCCEEDED:
         hits = sum(1 for n in document.nodes if n.cache.value == "hit")
         click.echo(
-            f"execution {execution.id} SUCCEEDED ({len(document.nodes)} nodes"
+            f"execution {execution.id} SUCCEEDED ({len(document.nodes)} "
+            + ("node" if len(document.nodes) == 1 else "nodes")
             + (f", {hits} from cache" if hits else "")
             + ")",
             err=True,
@@ -203,11 +205,14 @@ def _run_with_progress(start: Any, total: int, as_json: bool) -> RunResult:
             click.echo(f"execution {execution_id} started", err=True)
 
     live = sys.stderr.isatty() and not as_json and total > 0
+    # With --json, stdout carries the document alone: what tasks print goes to stderr.
+    quiet = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
     try:
-        if live:
-            with LiveProgress(total) as progress:
-                return start(progress, on_created)  # type: ignore[no-any-return]
-        return start(None, on_created)  # type: ignore[no-any-return]
+        with quiet:
+            if live:
+                with LiveProgress(total) as progress:
+                    return start(progress, on_created)  # type: ignore[no-any-return]
+            return start(None, on_created)  # type: ignore[no-any-return]
     except KeyboardInterrupt:
         if created:
             click.echo(

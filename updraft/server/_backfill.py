@@ -28,7 +28,7 @@ def backfill_range(
     if spec.schedule is None:
         raise BadRequestError(
             f"launch plan {plan_id} has no schedule, so there is nothing to backfill; "
-            "launch it with POST /executions instead"
+            "launch it with `updraft launch` (POST /api/v1/executions) instead"
         )
     start, end = _aware(start), min(_aware(end), datetime.now(UTC))  # no future times
     if end <= start:

@@ -151,7 +151,10 @@ class ExecutionReader:
         if node_id is not None:
             nodes = [n for n in nodes if n.node_id == node_id]
             if not nodes:
-                raise NotFoundError(f"execution {execution_id} has no node {node_id!r}")
+                ids = ", ".join(n.node_id for n in document.nodes[:20])
+                raise NotFoundError(
+                    f"execution {execution_id} has no node {node_id!r}; its nodes are {ids}"
+                )
         parts: list[str] = []
         for node in nodes:
             parts.extend(self._node_log(node))

@@ -360,7 +360,5 @@ class Launcher:
         except ValueError as exc:  # the store refuses a name taken in the project and domain
             if name is None:
                 raise
-            raise ConflictError(
-                f"{exc}; choose another execution name or leave it out"
-            ) from None
+            raise ConflictError(str(exc)) from None
         return execution

@@ -208,8 +208,8 @@ class SqlRegistryMixin(RegistryStore):
         if doc is None:
             known = ", ".join(repr(p.id) for p in self.list_projects()) or "none"
             raise NotFoundError(
-                f"no project {project_id!r} in the metadata store at {self._where} (known "
-                f"projects: {known}); create the project first, through the API or the CLI"
+                f"no project {project_id!r} (known projects: {known}); create it with "
+                f"`updraft project create {project_id}` or POST /api/v1/projects"
             )
         return _project_dec.decode(doc)
 
