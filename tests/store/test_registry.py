@@ -100,7 +100,7 @@ def test_default_project_can_be_created(store: SqlMetadataStore) -> None:
 
 
 def test_unknown_project_is_not_found_naming_it(store: SqlMetadataStore) -> None:
-    with pytest.raises(NotFoundError, match=r"no project 'nope-[0-9a-f]+'.*create the project"):
+    with pytest.raises(NotFoundError, match=r"no project 'nope-[0-9a-f]+'.*updraft project create"):
         store.get_project(f"nope-{uuid.uuid4().hex[:8]}")
 
 
