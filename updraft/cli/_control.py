@@ -8,8 +8,7 @@ import click
 from updraft.cli._remote import (
     client_for,
     endpoint_option,
-    follow,
-    print_json,
+    report_created,
     server_errors,
     settings,
 )
@@ -46,13 +45,10 @@ def _new_execution(action: str, endpoint: str | None, execution_id: str, wait: b
     with client_for(config) as client:
         with server_errors():
             document = getattr(client, action)(execution_id)
-        if wait:
-            follow(client, document, as_json)
-    if as_json:
-        print_json(document)
-        return
-    click.echo(document.execution.id)
-    click.echo(f"{action}ed {execution_id} as execution {document.execution.id}", err=True)
+        report_created(
+            client, document, wait=wait, as_json=as_json,
+            message=f"{action}ed {execution_id} as execution {document.execution.id}",
+        )
 
 
 _WAIT = click.option("--wait", is_flag=True, help="Follow the new execution to its end.")

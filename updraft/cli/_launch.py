@@ -16,9 +16,8 @@ from updraft.cli._config import Settings
 from updraft.cli._inputs import InputError
 from updraft.cli._remote import (
     client_for,
-    follow,
-    print_json,
     remote_options,
+    report_created,
     server_errors,
     settings,
 )
@@ -141,14 +140,8 @@ def launch_command(
                 labels=parse_labels(labels), max_parallelism=max_parallelism,
                 overwrite_cache=overwrite_cache, launched_by="cli",
             )
-        if wait:
-            follow(client, document, as_json)
-    if as_json:
-        print_json(document)
-        return
-    click.echo(document.execution.id)
-    click.echo(
-        f"launched {plan_id} as execution {document.execution.id}; follow it with "
-        f"`updraft get execution {document.execution.id}`",
-        err=True,
-    )
+        report_created(
+            client, document, wait=wait, as_json=as_json,
+            message=f"launched {plan_id} as execution {document.execution.id}; follow it "
+            f"with `updraft get execution {document.execution.id}`",
+        )

@@ -109,6 +109,21 @@ def follow(client: Client, document: ExecutionDocument, as_json: bool) -> NoRetu
     sys.exit(exit_code(final))
 
 
+def report_created(
+    client: Client, document: ExecutionDocument, *, wait: bool, as_json: bool, message: str
+) -> None:
+    """What every command that starts an execution prints: with ``wait``, the execution's
+    end (and exit); else the document as JSON, or its id on stdout and ``message`` on
+    stderr."""
+    if wait:
+        follow(client, document, as_json)
+    if as_json:
+        print_json(document)
+        return
+    click.echo(document.execution.id)
+    click.echo(message, err=True)
+
+
 def print_json(document: object) -> None:
     """A model document as indented JSON, as `updraft run --json` prints it."""
     import msgspec

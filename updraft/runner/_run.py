@@ -300,10 +300,10 @@ def run_entity(
     home = str(home or updraft_home())
     kind = executor or default_executor()
     modules = _task_modules(wf)
+    version = _files_version(modules.values())
     if modules:
-        roots = tuple(dict.fromkeys(r for r in _code_paths(wf)))
         _local.executor(kind, None, home_blob_root(home)).prewarm(
-            _files_version(modules.values()), roots, tuple(modules)
+            version, _code_paths(wf), tuple(modules)
         )
     store, blobs = _local.store(home)
     execution = create_execution(
@@ -318,7 +318,7 @@ def run_entity(
     )
     if on_created is not None:
         on_created(execution.id)
-    return _drive(wf, execution.id, store, blobs, executor, listener)
+    return _drive(wf, execution.id, store, blobs, executor, listener, version)
 
 
 def resume(
@@ -340,7 +340,8 @@ def resume(
                 f"execution {execution_id} is driven by {holder}; follow it with `updraft get "
                 f"execution {execution_id}` or stop it with `updraft terminate {execution_id}`"
             )
-    return _drive(wf, execution_id, store, blobs, executor, listener)
+    version = code_version(wf) if wf is not None else ""
+    return _drive(wf, execution_id, store, blobs, executor, listener, version)
 
 
 def _drive(
@@ -350,11 +351,11 @@ def _drive(
     blobs: BlobStore,
     executor: str | None,
     listener: Listener | None,
+    version: str,
 ) -> RunResult:
     blob_root = blobs.root
     with _local.run_lock:
         runner = _local.executor(executor or default_executor(), blobs, blob_root)
-        version = code_version(wf) if wf is not None else ""
         engine = Engine(store, runner, blob_root, listener=listener, code_version=version)
         engine.run(execution_id)
     return RunResult(store.get_document(execution_id), wf, blobs)

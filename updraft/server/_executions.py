@@ -104,10 +104,6 @@ class ExecutionReader:
             name=name, limit=limit, offset=offset,
         )
 
-    def document(self, execution_id: str) -> ExecutionDocument:
-        """The execution JSON document (raises NotFoundError naming the id)."""
-        return self.store.get_document(execution_id)
-
     def node(self, execution_id: str, node_id: str) -> dict[str, Any]:
         """A node's record with its attempts, the inputs it was (or will be) given and its
         outputs. Inputs whose upstream node has not produced them yet are left out."""
