@@ -13,7 +13,7 @@ import msgspec
 
 from updraft.model._admin import CodePackage, EntityId
 from updraft.model._literals import Literal
-from updraft.model._specs import SCHEMA_VERSION, ResourceSpec
+from updraft.model._specs import SCHEMA_VERSION, ResourceSpec, WorkflowSpec
 
 
 class ExecutionPhase(enum.StrEnum):
@@ -95,6 +95,11 @@ class AttemptRequest(msgspec.Struct, frozen=True, omit_defaults=True):
     ``output_prefix`` is unique to the attempt, so two attempts of the same node never write
     over each other's outputs. ``code_paths`` are put on ``sys.path`` before the entry point
     is imported. ``blob_root`` is where the worker reads and writes blobs.
+
+    A map batch sets ``elements``: the task runs once per element, with the element's inputs
+    over ``inputs``, and the result reports each element. A dynamic task sets ``expander``,
+    the entry point (``module:function``) that calls the task to build its sub-workflow;
+    the engine reaches it by that name, never by import.
     """
 
     id: str
@@ -113,6 +118,16 @@ class AttemptRequest(msgspec.Struct, frozen=True, omit_defaults=True):
     limits: ResourceSpec = ResourceSpec()
     environment: dict[str, str] = {}
     timeout_s: float | None = None
+    elements: tuple[dict[str, Literal], ...] = ()
+    expander: str = ""
+
+
+class ElementResult(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+    """How one element of a map batch ended (outputs or error), in the batch's order."""
+
+    outcome: Outcome
+    outputs: dict[str, Literal] | None = None
+    error: ErrorInfo | None = None
 
 
 class AttemptResult(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -127,6 +142,8 @@ class AttemptResult(msgspec.Struct, frozen=True, omit_defaults=True):
     started_at: float = 0.0
     ended_at: float = 0.0
     worker_id: str = ""
+    elements: list[ElementResult] | None = None
+    workflow: WorkflowSpec | None = None
 
 
 class TaskAttempt(msgspec.Struct):
@@ -145,10 +162,47 @@ class TaskAttempt(msgspec.Struct):
     error: ErrorInfo | None = None
 
 
+class ElementCounts(msgspec.Struct):
+    """Where the elements of a map node are, for progress and the console."""
+
+    total: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    cached: int = 0
+
+
+class MapBatch(msgspec.Struct):
+    """Elements of a map node that ran together, stored as one row (DESIGN: "Map elements
+    are stored packed").
+
+    The lists are parallel: element ``indices[i]`` was in its ``attempts[i]``-th attempt and
+    ended with ``outcomes[i]`` (None while running), ``outputs[i]`` and ``errors[i]``. An
+    element retried later appears again in a later batch; the latest batch wins.
+    """
+
+    node_id: str
+    batch: int
+    indices: list[int]
+    attempts: list[int]
+    outcomes: list[Outcome | None]
+    outputs: list[dict[str, Literal] | None]
+    errors: list[ErrorInfo | None]
+    cache: CacheStatus = CacheStatus.DISABLED
+    started_at: float = 0.0
+    ended_at: float = 0.0
+    worker_id: str = ""
+    log_uri: str = ""
+
+
 class NodeExecution(msgspec.Struct):
     """The state of one node in one execution, as recorded and as shown.
 
-    ``attempts`` counts every try; ``history`` holds them, oldest first.
+    ``attempts`` counts every try; ``history`` holds them, oldest first. ``kind`` is the
+    node's (a `NodeSpec` kind, or ``dynamic``); children of a map, dynamic, subworkflow or
+    branch node name it in ``parent``. ``subworkflow_hash`` is the stored spec whose nodes
+    are this node's children (a dynamic node's is built when it runs); a launch plan node
+    records the execution it started in ``child_execution``. A map node keeps its elements
+    in `MapBatch` rows and their counts in ``elements``.
     """
 
     node_id: str
@@ -164,6 +218,11 @@ class NodeExecution(msgspec.Struct):
     log_uri: str = ""
     duration_s: float | None = None
     history: list[TaskAttempt] = msgspec.field(default_factory=list)
+    kind: str = "task"
+    parent: str | None = None
+    child_execution: str | None = None
+    subworkflow_hash: str = ""
+    elements: ElementCounts | None = None
 
     def mark_ended(self, at: datetime) -> None:
         """Set the end time and the duration that the CLI and console show."""
@@ -202,6 +261,7 @@ class Execution(msgspec.Struct):
     launch_plan: EntityId | None = None
     code: CodePackage | None = None
     parent: str | None = None
+    parent_node: str | None = None
     scheduled_at: datetime | None = None
     overwrite_cache: bool = False
     max_parallelism: int | None = None

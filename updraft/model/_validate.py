@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from updraft.model._specs import WorkflowSpec, binding_refs
+from updraft.model._specs import (
+    NodeSpec,
+    WorkflowSpec,
+    binding_refs,
+    condition_refs,
+    node_outputs,
+)
 
 
 class SpecError(ValueError):
@@ -43,6 +49,33 @@ def topological_order(spec: WorkflowSpec) -> list[str]:
     return order
 
 
+def _refs(node: NodeSpec) -> list[tuple[str, str, str]]:
+    """(input, node, output) for every reference of a node, its branches' included."""
+    found = [
+        (name, ref.node, ref.output)
+        for name, binding in node.inputs.items()
+        for ref in binding_refs(binding)
+    ]
+    for case in node.cases:
+        if case.condition is not None:
+            found += [("condition", r.node, r.output) for r in condition_refs(case.condition)]
+        if case.node is not None:
+            found += _refs(case.node)
+    return found
+
+
+def _check_target(spec: WorkflowSpec, node: NodeSpec) -> None:
+    if node.kind in ("task", "map") and node.task not in spec.tasks:
+        raise SpecError(f"workflow {spec.name!r}, node {node.id!r}: unknown task {node.task!r}")
+    if node.kind in ("subworkflow", "launchplan") and node.workflow not in spec.subworkflows:
+        raise SpecError(
+            f"workflow {spec.name!r}, node {node.id!r}: unknown subworkflow {node.workflow!r}"
+        )
+    for case in node.cases:
+        if case.node is not None:
+            _check_target(spec, case.node)
+
+
 def validate_workflow(spec: WorkflowSpec) -> None:
     """Check that every binding names an existing node output or workflow input.
 
@@ -51,19 +84,18 @@ def validate_workflow(spec: WorkflowSpec) -> None:
     """
     nodes = {n.id: n for n in spec.nodes}
     for n in spec.nodes:
-        if n.task not in spec.tasks:
-            raise SpecError(f"workflow {spec.name!r}, node {n.id!r}: unknown task {n.task!r}")
-        for name, binding in n.inputs.items():
-            for ref in binding_refs(binding):
-                src = nodes.get(ref.node)
-                if src is None or ref.output not in spec.tasks[src.task].interface.outputs:
-                    raise SpecError(
-                        f"workflow {spec.name!r}, node {n.id!r}, input {name!r}: "
-                        f"no output {ref.output!r} on node {ref.node!r}"
-                    )
-                if ref.node not in n.upstream:
-                    raise SpecError(
-                        f"workflow {spec.name!r}, node {n.id!r} reads node {ref.node!r} "
-                        "without waiting for it"
-                    )
+        _check_target(spec, n)
+    for n in spec.nodes:
+        for name, source, output in _refs(n):
+            src = nodes.get(source)
+            if src is None or output not in node_outputs(spec, src):
+                raise SpecError(
+                    f"workflow {spec.name!r}, node {n.id!r}, input {name!r}: "
+                    f"no output {output!r} on node {source!r}"
+                )
+            if source not in n.upstream:
+                raise SpecError(
+                    f"workflow {spec.name!r}, node {n.id!r} reads node {source!r} "
+                    "without waiting for it"
+                )
     topological_order(spec)
