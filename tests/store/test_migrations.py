@@ -21,7 +21,7 @@ from updraft.store._schema import metadata
 
 TABLES = {
     "workflow_specs", "executions", "node_executions", "events", "cache",
-    "projects", "entities", "launch_plan_state", "schedule_fires",
+    "projects", "entities", "launch_plan_state", "schedule_fires", "map_batches",
 }
 
 

@@ -3,11 +3,14 @@
 `run_attempt` finds the task's function, converts its input literals, calls it inside the
 task context with the attempt's environment and a scratch folder, converts what it returned,
 and turns every way this can end into an `AttemptResult`. The user's exceptions become
-USER_ERROR with their traceback, our own frames removed; a MemoryError becomes OOM.
+USER_ERROR with their traceback, our own frames removed; a MemoryError becomes OOM. Two
+variants share that path: a map batch runs the function once per element and reports each
+element, and a dynamic node hands the function to its expander, which returns the node's
+sub-workflow instead of outputs.
 
 It does no process management, enforces no limit and redirects no output: executors do that
 around it. The hot path (a resolved task with small inputs) does no import, no file-system
-scan and no lookup beyond a dictionary.
+scan and no lookup beyond a dictionary; a map element costs only its own conversions and call.
 """
 
 from __future__ import annotations
@@ -24,7 +27,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from updraft._runtime import TaskContext, task_context
-from updraft.model import AttemptRequest, AttemptResult, BlobIO, ErrorInfo, Literal, Outcome
+from updraft.model import (
+    AttemptRequest,
+    AttemptResult,
+    BlobIO,
+    ElementResult,
+    ErrorInfo,
+    Literal,
+    Outcome,
+    WorkflowSpec,
+)
 from updraft.types import TypeConversionError, interface_of, to_literal, to_python
 
 _ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -60,6 +72,8 @@ class _Failure(Exception):
 
 
 _resolved: dict[tuple[str, str | None, str], _Resolved] = {}
+#: Dynamic expanders by entry point, imported once per process.
+_expanders: dict[str, Callable[..., Any]] = {}
 
 
 class _Scratch:
@@ -251,10 +265,11 @@ def _resolve(request: AttemptRequest, blob_io: BlobIO) -> _Resolved:
     return resolved
 
 
-def _inputs(request: AttemptRequest, task: _Resolved, blob_io: BlobIO) -> dict[str, object]:
-    kwargs: dict[str, object] = {}
+def _convert_inputs(request: AttemptRequest, task: _Resolved, literals: dict[str, Literal],
+                    blob_io: BlobIO, kwargs: dict[str, object]) -> None:
+    """Convert ``literals`` to Python values into ``kwargs``."""
     annotations = task.inputs
-    for name, literal in request.inputs.items():
+    for name, literal in literals.items():
         annotation = annotations.get(name, _MISSING)
         if annotation is _MISSING:
             raise _Failure(
@@ -270,6 +285,10 @@ def _inputs(request: AttemptRequest, task: _Resolved, blob_io: BlobIO) -> dict[s
                 f"task {request.task_name!r}: input {name!r} could not be read: {exc}",
                 user_traceback(exc),
             ) from exc
+
+
+def _check_complete(request: AttemptRequest, task: _Resolved, kwargs: dict[str, object]) -> None:
+    """Fail naming the required inputs that ``kwargs`` lacks (one length test when none)."""
     if len(kwargs) != task.n_inputs:
         missing = [n for n in task.required if n not in kwargs]
         if missing:
@@ -278,11 +297,17 @@ def _inputs(request: AttemptRequest, task: _Resolved, blob_io: BlobIO) -> dict[s
                 f"task {request.task_name!r}: input(s) {', '.join(map(repr, missing))} were "
                 "not given and have no default",
             )
+
+
+def _inputs(request: AttemptRequest, task: _Resolved, blob_io: BlobIO) -> dict[str, object]:
+    kwargs: dict[str, object] = {}
+    _convert_inputs(request, task, request.inputs, blob_io, kwargs)
+    _check_complete(request, task, kwargs)
     return kwargs
 
 
-def _outputs(request: AttemptRequest, task: _Resolved, value: object,
-             blob_io: BlobIO) -> dict[str, Literal]:
+def _outputs(request: AttemptRequest, task: _Resolved, value: object, blob_io: BlobIO,
+             prefix: str) -> dict[str, Literal]:
     try:
         named = task.outputs_to_dict(value) if task.outputs else {}
     except (TypeConversionError, TypeError, ValueError) as exc:
@@ -293,7 +318,6 @@ def _outputs(request: AttemptRequest, task: _Resolved, value: object,
             user_traceback(exc),
         ) from exc
     literals: dict[str, Literal] = {}
-    prefix = request.output_prefix
     for name, annotation in task.outputs:
         try:
             literals[name] = to_literal(named[name], annotation, blob_io, prefix)
@@ -320,6 +344,134 @@ def _restore_environment(saved: dict[str, str | None]) -> None:
             os.environ[name] = value
 
 
+def _call(request: AttemptRequest, task: _Resolved, kwargs: dict[str, object],
+          context: TaskContext) -> object:
+    """Call the task's function inside its context; the user's exceptions become failures."""
+    try:
+        with task_context(context):
+            return task.func(**kwargs)
+    except MemoryError as exc:
+        raise _Failure(
+            Outcome.OOM,
+            f"task {request.task_name!r} ran out of memory ({_exception_line(exc)})",
+            user_traceback(exc),
+        ) from exc
+    except (Exception, SystemExit) as exc:
+        raise _Failure(Outcome.USER_ERROR, _exception_line(exc), user_traceback(exc)) from exc
+
+
+def _run_elements(request: AttemptRequest, task: _Resolved, common: dict[str, object],
+                  workdir: str, blob_io: BlobIO) -> list[ElementResult]:
+    """Run the task once per element of a map batch and report each element.
+
+    This is the hot path of a map: per element only the element's own inputs are converted
+    (the inputs all elements share were converted once, into ``common``), the function is
+    called in a context naming the element (``<node>-<index in the map>``) and its outputs are
+    converted under ``<output_prefix>/<position>``. One element's failure never stops the
+    others. The elements share the batch's scratch folder: a folder per element would cost
+    more than a trivial element itself.
+    """
+    results: list[ElementResult] = []
+    append = results.append
+    func = task.func
+    execution_id, node_id, attempt = request.execution_id, request.node_id, request.attempt
+    prefix = request.output_prefix
+    succeeded = Outcome.SUCCEEDED
+    indices = request.element_indices or range(len(request.elements))
+    for position, element in enumerate(request.elements):
+        try:
+            kwargs = common.copy()
+            _convert_inputs(request, task, element, blob_io, kwargs)
+            _check_complete(request, task, kwargs)
+            context = TaskContext(execution_id, f"{node_id}-{indices[position]}", attempt, workdir,
+                                  _TASK_LOGGER)
+            try:
+                with task_context(context):
+                    value = func(**kwargs)
+            except MemoryError as exc:
+                raise _Failure(
+                    Outcome.OOM,
+                    f"task {request.task_name!r}, element {position} ran out of memory "
+                    f"({_exception_line(exc)})",
+                    user_traceback(exc),
+                ) from exc
+            except (Exception, SystemExit) as exc:
+                raise _Failure(Outcome.USER_ERROR, _exception_line(exc),
+                               user_traceback(exc)) from exc
+            append(ElementResult(succeeded, _outputs(request, task, value, blob_io,
+                                                     f"{prefix}/{position}")))
+        except _Failure as failure:
+            append(_element_failed(failure.outcome, failure.message, failure.tb))
+        except MemoryError as exc:
+            append(_element_failed(
+                Outcome.OOM, f"task {request.task_name!r}, element {position} ran out of "
+                f"memory ({_exception_line(exc)})", user_traceback(exc)))
+        except Exception as exc:
+            append(_element_failed(
+                Outcome.SYSTEM_ERROR, f"task {request.task_name!r}, element {position}: the "
+                f"engine failed around the task ({_exception_line(exc)})",
+                "".join(traceback.format_exception(exc))))
+    return results
+
+
+def _element_failed(outcome: Outcome, message: str, tb: str) -> ElementResult:
+    return ElementResult(outcome, error=ErrorInfo(kind=outcome.value, message=message,
+                                                  traceback=tb))
+
+
+def _expander(request: AttemptRequest) -> Callable[..., Any]:
+    """The dynamic expander named by ``request.expander``, imported once per process."""
+    entry = request.expander
+    found = _expanders.get(entry)
+    if found is not None:
+        return found
+    module_name, sep, name = entry.partition(":")
+    try:
+        if not sep:
+            raise ValueError("not 'module:function'")
+        obj = getattr(importlib.import_module(module_name), name)
+    except Exception as exc:
+        raise _Failure(
+            Outcome.SYSTEM_ERROR,
+            f"task {request.task_name!r}: could not load the dynamic expander {entry!r} "
+            f"({_exception_line(exc)}); the worker's updraft must provide it",
+            "".join(traceback.format_exception(exc)),
+        ) from exc
+    if not callable(obj):
+        raise _Failure(
+            Outcome.SYSTEM_ERROR,
+            f"task {request.task_name!r}: the dynamic expander {entry!r} is a "
+            f"{type(obj).__name__}, not a function",
+        )
+    _expanders[entry] = obj
+    return obj  # type: ignore[no-any-return]
+
+
+def _expand(request: AttemptRequest, task: _Resolved, kwargs: dict[str, object],
+            context: TaskContext, blob_io: BlobIO) -> WorkflowSpec:
+    """Build a dynamic node's sub-workflow by running its body through the expander."""
+    expand = _expander(request)
+    try:
+        with task_context(context):
+            spec = expand(task.func, kwargs, request, blob_io)
+    except MemoryError as exc:
+        raise _Failure(
+            Outcome.OOM,
+            f"task {request.task_name!r} ran out of memory while building its workflow "
+            f"({_exception_line(exc)})",
+            user_traceback(exc),
+        ) from exc
+    except (Exception, SystemExit) as exc:
+        raise _Failure(Outcome.USER_ERROR, _exception_line(exc), user_traceback(exc)) from exc
+    if not isinstance(spec, WorkflowSpec):
+        raise _Failure(
+            Outcome.SYSTEM_ERROR,
+            f"task {request.task_name!r}: the dynamic expander {request.expander!r} returned "
+            f"{type(spec).__name__}, not a WorkflowSpec",
+        )
+    return spec
+
+
 def run_attempt(
     request: AttemptRequest,
     blob_io: BlobIO,
@@ -329,6 +481,17 @@ def run_attempt(
 ) -> AttemptResult:
     """Run ``request`` in this process and report how it ended. Never raises for anything
     the task does (KeyboardInterrupt aside).
+
+    A request with ``elements`` is a map batch: the task runs once per element with the
+    element's inputs over ``inputs``, and the result lists each element's `ElementResult` in
+    the batch's order; element ``i`` writes its blobs under ``<output_prefix>/<i>`` and sees
+    ``<node_id>-<i>`` as its node in `current_context()` (the elements of a batch share one
+    scratch folder). The batch's own outcome is
+    SUCCEEDED whenever the elements could be run, however many of them failed.
+
+    A request with ``expander`` is a dynamic node: the expander (``module:function``) is
+    called with the task's function, its Python inputs, the request and ``blob_io``, inside
+    the task's context, and the `WorkflowSpec` it returns is the result's ``workflow``.
 
     Args:
         request: the attempt; ``by_value`` (a pickled function's URI) wins over
@@ -340,9 +503,10 @@ def run_attempt(
         worker_id: recorded on the result.
 
     Returns:
-        SUCCEEDED with output literals; USER_ERROR for an exception in the task, a value
-        that does not convert, or an entry point that does not import; OOM for a
-        MemoryError; SYSTEM_ERROR for a failure of the machinery itself.
+        SUCCEEDED with output literals (or elements, or a workflow); USER_ERROR for an
+        exception in the task, a value that does not convert, or an entry point that does
+        not import; OOM for a MemoryError; SYSTEM_ERROR for a failure of the machinery
+        itself.
 
     Example:
         >>> result = run_attempt(request, BlobStore("/tmp/blobs"))
@@ -351,24 +515,26 @@ def run_attempt(
     started = time.time()
     saved = _set_environment(request.environment) if request.environment else None
     workdir = ""
+    outputs: dict[str, Literal] | None = None
+    elements: list[ElementResult] | None = None
+    workflow: WorkflowSpec | None = None
     try:
         task = _resolve(request, blob_io)
-        kwargs = _inputs(request, task, blob_io)
-        workdir = scratch.take()
-        context = TaskContext(request.execution_id, request.node_id, request.attempt,
-                              workdir, _TASK_LOGGER)
-        try:
-            with task_context(context):
-                value = task.func(**kwargs)
-        except MemoryError as exc:
-            raise _Failure(
-                Outcome.OOM,
-                f"task {request.task_name!r} ran out of memory ({_exception_line(exc)})",
-                user_traceback(exc),
-            ) from exc
-        except (Exception, SystemExit) as exc:
-            raise _Failure(Outcome.USER_ERROR, _exception_line(exc), user_traceback(exc)) from exc
-        outputs = _outputs(request, task, value, blob_io)
+        if request.elements:
+            common: dict[str, object] = {}
+            _convert_inputs(request, task, request.inputs, blob_io, common)
+            workdir = scratch.take()
+            elements = _run_elements(request, task, common, workdir, blob_io)
+        else:
+            kwargs = _inputs(request, task, blob_io)
+            workdir = scratch.take()
+            context = TaskContext(request.execution_id, request.node_id, request.attempt,
+                                  workdir, _TASK_LOGGER)
+            if request.expander:
+                workflow = _expand(request, task, kwargs, context, blob_io)
+            else:
+                value = _call(request, task, kwargs, context)
+                outputs = _outputs(request, task, value, blob_io, request.output_prefix)
     except _Failure as failure:
         return _failed(request, failure.outcome, failure.message, failure.tb, started,
                        queued_at, worker_id)
@@ -395,6 +561,8 @@ def run_attempt(
         started_at=started,
         ended_at=time.time(),
         worker_id=worker_id,
+        elements=elements,
+        workflow=workflow,
     )
 
 

@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from updraft.engine import _composite
+from updraft.engine._composite import ON_FAILURE_NODE
 from updraft.engine._state import RunState
 from updraft.engine.executors import Executor
 from updraft.model import (
@@ -31,11 +33,19 @@ from updraft.model import (
 )
 from updraft.store._interface import CachePut, MetadataStore, Tick
 
+#: The function a worker calls to build a dynamic task's sub-workflow; the engine names it
+#: and never imports it (DESIGN: the runner expands dynamic nodes).
+DYNAMIC_EXPANDER = "updraft.runner._dynamic:expand"
+
+
 #: Called with each node whose state changed, and with None when the execution changed.
 Listener = Callable[[RunState, NodeExecution | None], None]
 
 _RETRYABLE = {Outcome.USER_ERROR, Outcome.TIMED_OUT, Outcome.OOM}
-_RERUN_ON_RESUME = {NodePhase.RUNNING, NodePhase.FAILED, NodePhase.ABORTED, NodePhase.TIMED_OUT}
+_RERUN_ON_RESUME = {
+    NodePhase.RUNNING, NodePhase.FAILED, NodePhase.ABORTED, NodePhase.TIMED_OUT,
+    NodePhase.SKIPPED,
+}
 _FINAL_PHASE = {
     Outcome.USER_ERROR: NodePhase.FAILED,
     Outcome.SYSTEM_ERROR: NodePhase.FAILED,
@@ -88,6 +98,8 @@ class Engine:
             before it fails; separate from the task's ``retries``.
         tick_seconds: the longest stretch of work between two commits.
         listener: told of every change, e.g. to draw progress.
+        lease_owner: who holds the executions this engine drives; the child executions
+            that launch plan nodes start are created leased to it for ``lease_s`` seconds.
     """
 
     def __init__(
@@ -100,6 +112,8 @@ class Engine:
         tick_seconds: float = 0.01,
         listener: Listener | None = None,
         code_version: str = "",
+        lease_owner: str | None = None,
+        lease_s: float = 0.0,
     ) -> None:
         self.store = store
         self.executor = executor
@@ -108,6 +122,8 @@ class Engine:
         self.tick_seconds = tick_seconds
         self.listener = listener
         self.code_version = code_version
+        self.lease_owner = lease_owner
+        self.lease_s = lease_s
         self._runs: dict[str, RunState] = {}
         self._ticks: dict[str, Tick] = {}
         self._tick_started = time.perf_counter()
@@ -124,7 +140,13 @@ class Engine:
         spec = self.store.get_workflow_spec(execution.spec_hash)
         nodes = self.store.get_nodes(execution_id)
         reset = []
+        # Children of a node that finished keep their record as it is (an arm not taken
+        # stays SKIPPED); the rest run again.
+        finished = {n.node_id for n in nodes if n.phase.done_ok}
         for node in nodes:
+            if node.parent in finished:
+                finished.add(node.node_id)
+                continue
             if node.phase in _RERUN_ON_RESUME:
                 node.phase = NodePhase.QUEUED
                 node.error = None
@@ -159,8 +181,8 @@ class Engine:
             return state
         self._runs[execution_id] = state
         self._set_execution(state, ExecutionPhase.RUNNING, started=True)
-        for node_id, node in state.nodes.items():
-            if node.phase == NodePhase.QUEUED and state.waiting_on[node_id] == 0:
+        for node_id in state.node_specs:
+            if state.nodes[node_id].phase == NodePhase.QUEUED and state.waiting_on[node_id] == 0:
                 state.ready.append(node_id)
         self._tick_of(state).nodes.extend(state.nodes[node_id] for node_id in state.reset)
         if state.remaining == 0:
@@ -193,7 +215,8 @@ class Engine:
             progressed = True
         if not progressed:
             for state in list(self._runs.values()):
-                if not (state.execution.phase.terminal or state.running or state.ready):
+                if not (state.execution.phase.terminal or state.running or state.ready
+                        or state.child_executions):
                     self._stalled(state)
                     progressed = True
         if not any(not t.empty() for t in self._ticks.values()):
@@ -237,7 +260,7 @@ class Engine:
     # -- starting nodes --------------------------------------------------------------------
 
     def _start_ready(self, state: RunState) -> bool:
-        progressed = False
+        progressed = composite = False
         limit = state.execution.max_parallelism
         overwrite = state.execution.overwrite_cache
         while state.ready:
@@ -250,9 +273,12 @@ class Engine:
                 node = state.nodes[node_id]
                 if node.phase != NodePhase.QUEUED:
                     continue
+                if _composite.start(self, state, node_id):
+                    composite = True
+                    continue
                 task = state.task_of(node_id)
                 inputs = state.node_inputs(node_id)
-                if task.cache.enabled and not overwrite:
+                if task.cache.enabled and not overwrite and task.kind == "python":
                     to_check.append((node_id, inputs, state.cache_key(task, inputs)))
                 else:
                     batch.append(self._attempt(state, node_id, inputs))
@@ -269,7 +295,7 @@ class Engine:
             if not (batch or to_check):
                 break
             progressed = True
-        return progressed
+        return progressed or composite
 
     def _attempt(
         self, state: RunState, node_id: str, inputs: dict[str, Literal]
@@ -283,15 +309,21 @@ class Engine:
         node.phase = NodePhase.RUNNING
         node.history.append(TaskAttempt(attempt=node.attempts, started_at=now))
         node.cache = CacheStatus.MISS if task.cache.enabled else CacheStatus.DISABLED
-        execution_id = state.execution.id
-        attempt_id = f"{execution_id}/{node_id}/{node.attempts}"
+        attempt_id = f"{state.execution.id}/{node_id}/{node.attempts}"
         state.running[attempt_id] = node_id
         self._node_changed(state, node, NodePhase.RUNNING)
+        return self._attempt_request(state, node_id, inputs, attempt_id, node.attempts)
+
+    def _attempt_request(
+        self, state: RunState, node_id: str, inputs: dict[str, Literal], attempt_id: str,
+        attempt: int,
+    ) -> AttemptRequest:
+        task = state.task_of(node_id)
         return AttemptRequest(
             id=attempt_id,
-            execution_id=execution_id,
+            execution_id=state.execution.id,
             node_id=node_id,
-            attempt=node.attempts,
+            attempt=attempt,
             task_name=task.name,
             entry_point=task.entry_point,
             inputs=inputs,
@@ -306,6 +338,7 @@ class Engine:
             limits=task.limits,
             environment=task.environment,
             timeout_s=task.timeout_s,
+            expander=DYNAMIC_EXPANDER if task.kind == "dynamic" else "",
         )
 
     # -- results ---------------------------------------------------------------------------
@@ -318,10 +351,16 @@ class Engine:
             node_id = state.running.pop(result.attempt_id, None)
             if node_id is None or state.execution.phase.terminal:
                 continue
+            if node_id in state.maps:
+                _composite.map_result(self, state, node_id, result)
+                continue
             node = state.nodes[node_id]
             if result.log_uri:
                 node.log_uri = result.log_uri
             _record_result(node, result)
+            if result.outcome == Outcome.SUCCEEDED and result.workflow is not None:
+                _composite.expand_dynamic(self, state, node_id, result.workflow)
+                continue
             if result.outcome == Outcome.SUCCEEDED:
                 task = state.task_of(node_id)
                 outputs = result.outputs or {}
@@ -352,11 +391,7 @@ class Engine:
             self._node_changed(state, node, NodePhase.QUEUED, detail=f"retry: {error.message}")
             state.ready.append(node_id)
             return
-        phase = _FINAL_PHASE.get(result.outcome, NodePhase.FAILED)
-        node.phase = phase
-        node.mark_ended(_now())
-        self._node_changed(state, node, phase, detail=error.message)
-        self._fail_execution(state, node, error)
+        self._node_failed(state, node_id, error, _FINAL_PHASE.get(result.outcome, NodePhase.FAILED))
 
     def _succeed(
         self, state: RunState, node_id: str, outputs: dict[str, Literal], status: CacheStatus
@@ -371,17 +406,70 @@ class Engine:
             node.started_at = now
         node.mark_ended(now)
         self._node_changed(state, node, NodePhase.SUCCEEDED, detail=status.value)
+        self._node_done(state, node_id, ok=True)
+
+    # -- nodes ending ----------------------------------------------------------------------
+
+    def _node_done(self, state: RunState, node_id: str, *, ok: bool) -> None:
+        """A tracked node ended: release (or skip) what waits for it, tell its parent, and
+        end the execution when nothing is left."""
         state.remaining -= 1
-        for down in state.downstream[node_id]:
-            state.waiting_on[down] -= 1
-            if state.waiting_on[down] == 0:
-                state.ready.append(down)
-        if state.remaining == 0:
+        if ok:
+            for down in state.downstream.get(node_id, ()):
+                state.waiting_on[down] -= 1
+                if state.waiting_on[down] == 0:
+                    state.ready.append(down)
+        else:
+            self._skip_downstream(state, node_id)
+        parent = state.parent_of.get(node_id)
+        if parent is not None:
+            state.open_children[parent] -= 1
+            if not ok and parent not in state.doomed:
+                child = state.nodes[node_id]
+                state.doomed[parent] = _child_error(child)
+            if state.open_children[parent] == 0:
+                _composite.children_done(self, state, parent)
+        if state.remaining == 0 and not state.execution.phase.terminal:
             self._finish(state)
+
+    def _skip_downstream(self, state: RunState, node_id: str) -> None:
+        """Nodes waiting for a failed node can never run: record them SKIPPED."""
+        now = _now()
+        for down in state.downstream.get(node_id, ()):
+            node = state.nodes[down]
+            if node.phase != NodePhase.QUEUED:
+                continue
+            node.phase = NodePhase.SKIPPED
+            node.ended_at = now
+            self._node_changed(state, node, NodePhase.SKIPPED, detail=f"{node_id} failed")
+            self._node_done(state, down, ok=False)
+
+    def _node_failed(
+        self, state: RunState, node_id: str, error: ErrorInfo,
+        phase: NodePhase = NodePhase.FAILED,
+    ) -> None:
+        """Record a node's final failure and apply the workflow's failure policy."""
+        node = state.nodes[node_id]
+        node.error = error
+        node.phase = phase
+        node.mark_ended(_now())
+        self._node_changed(state, node, phase, detail=error.message)
+        if node_id == ON_FAILURE_NODE:
+            self._node_done(state, node_id, ok=False)
+            return
+        if state.spec.failure_policy != "fail_immediately":
+            if state.final_error is None:
+                state.final_error = _execution_error(node, error)
+            self._node_done(state, node_id, ok=False)
+            return
+        self._fail_execution(state, node, error)
 
     # -- the execution ---------------------------------------------------------------------
 
     def _finish(self, state: RunState) -> None:
+        if state.final_error is not None:
+            self._end_failed(state, state.final_error)
+            return
         try:
             state.execution.outputs = {
                 name: state.resolve(binding) for name, binding in state.spec.outputs.items()
@@ -394,20 +482,38 @@ class Engine:
                     "produced; check the workflow's return statement against its tasks' outputs"
                 ),
             )
-            state.execution.error = error
-            self._set_execution(state, ExecutionPhase.FAILED, ended=True)
+            self._end_failed(state, error)
             return
         self._set_execution(state, ExecutionPhase.SUCCEEDED, ended=True)
 
     def _fail_execution(self, state: RunState, node: NodeExecution, error: ErrorInfo) -> None:
-        """Fail immediately (DESIGN, "Failures"): running siblings are aborted."""
-        state.execution.error = ErrorInfo(
-            kind=error.kind,
-            message=f"node {node.name!r} ({node.node_id}) failed: {error.message}",
-            traceback=error.traceback,
-            node=node.node_id,
-        )
-        self._abort_unfinished(state, f"node {node.node_id} failed")
+        """Fail immediately (DESIGN, "Failures"): running siblings are aborted, the failed
+        node's parents fail with it."""
+        final = _execution_error(node, error)
+        parent = state.parent_of.get(node.node_id)
+        now = _now()
+        while parent is not None:
+            record = state.nodes[parent]
+            if not record.phase.terminal:
+                record.phase = NodePhase.FAILED
+                record.error = _child_error(node)
+                record.mark_ended(now)
+                self._node_changed(state, record, NodePhase.FAILED, detail=record.error.message)
+            node, parent = record, state.parent_of.get(parent)
+        self._abort_unfinished(state, f"node {final.node} failed")
+        state.remaining = 0
+        self._end_failed(state, final)
+
+    def _end_failed(self, state: RunState, error: ErrorInfo) -> None:
+        """End the execution FAILED with ``error``, after its on_failure node ran."""
+        state.final_error = error
+        handler = state.spec.on_failure
+        if handler is not None and not state.handler_started:
+            state.handler_started = True
+            _composite.start_handler(self, state, handler, error)
+            if state.remaining:
+                return
+        state.execution.error = error
         self._set_execution(state, ExecutionPhase.FAILED, ended=True)
 
     def drop(self, execution_id: str) -> None:
@@ -444,6 +550,7 @@ class Engine:
             self.executor.cancel(attempt_id)
         state.running.clear()
         state.ready.clear()
+        _composite.abort_children(self, state, reason)
         now = _now()
         for other in state.nodes.values():
             if _abort_node(other, now):
@@ -475,6 +582,10 @@ class Engine:
         tick.events.append(Event(execution.id, phase.value, time.time()))
         if self.listener is not None:
             self.listener(state, None)
+        if ended and execution.parent is not None:
+            parent = self._runs.get(execution.parent)
+            if parent is not None:
+                _composite.child_execution_ended(self, parent, execution)
 
     def _node_changed(
         self, state: RunState, node: NodeExecution, phase: NodePhase, detail: str = ""
@@ -497,6 +608,26 @@ class Engine:
             tick.nodes = list({n.node_id: n for n in tick.nodes}.values())
             self.store.commit_tick(tick)
             del self._ticks[execution_id]
+
+
+def _execution_error(node: NodeExecution, error: ErrorInfo) -> ErrorInfo:
+    return ErrorInfo(
+        kind=error.kind,
+        message=f"node {node.name!r} ({node.node_id}) failed: {error.message}",
+        traceback=error.traceback,
+        node=node.node_id,
+    )
+
+
+def _child_error(child: NodeExecution) -> ErrorInfo:
+    cause = child.error or ErrorInfo(kind="UPSTREAM", message=child.phase.value)
+    return ErrorInfo(
+        kind=cause.kind,
+        message=f"child {child.name!r} ({child.node_id}) {child.phase.value.lower()}: "
+                f"{cause.message}",
+        traceback=cause.traceback,
+        node=child.node_id,
+    )
 
 
 def abort_recorded(store: MetadataStore, execution_id: str, reason: str) -> Execution:

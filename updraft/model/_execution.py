@@ -97,9 +97,10 @@ class AttemptRequest(msgspec.Struct, frozen=True, omit_defaults=True):
     is imported. ``blob_root`` is where the worker reads and writes blobs.
 
     A map batch sets ``elements``: the task runs once per element, with the element's inputs
-    over ``inputs``, and the result reports each element. A dynamic task sets ``expander``,
-    the entry point (``module:function``) that calls the task to build its sub-workflow;
-    the engine reaches it by that name, never by import.
+    over ``inputs``, and the result reports each element; ``element_indices`` are their
+    places in the map (what `current_context()` shows as the node ``n3-<index>``). A
+    dynamic task sets ``expander``, the entry point (``module:function``) that calls the
+    task to build its sub-workflow; the engine reaches it by that name, never by import.
     """
 
     id: str
@@ -119,6 +120,7 @@ class AttemptRequest(msgspec.Struct, frozen=True, omit_defaults=True):
     environment: dict[str, str] = {}
     timeout_s: float | None = None
     elements: tuple[dict[str, Literal], ...] = ()
+    element_indices: tuple[int, ...] = ()
     expander: str = ""
 
 

@@ -107,7 +107,8 @@ class EngineService:
         executor = self._given_executor or ProcessExecutor(self.blobs.root)
         try:
             while not self._stop.is_set():
-                engine = Engine(self.store, executor, self.blobs.root)
+                engine = Engine(self.store, executor, self.blobs.root,
+                                lease_owner=self.owner, lease_s=self.lease_s)
                 try:
                     # Leases under this name are from an earlier life (a restart, or a pass
                     # of this loop that failed): take them back at once.

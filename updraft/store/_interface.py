@@ -9,12 +9,14 @@ from __future__ import annotations
 import abc
 import dataclasses
 from collections.abc import Sequence
+from datetime import datetime
 
 from updraft.model import (
     Event,
     Execution,
     ExecutionDocument,
     Literal,
+    MapBatch,
     NodeExecution,
     WorkflowSpec,
 )
@@ -47,6 +49,8 @@ class Tick:
     """Everything one engine tick changes, written together by `MetadataStore.commit_tick`.
 
     ``nodes`` are upserted by (execution id, node id); ``execution`` replaces the row when set.
+    ``batches`` (the packed elements of map nodes) are upserted by (execution id, node id,
+    batch number): a batch is written when it starts and again when it ends.
     """
 
     execution_id: str
@@ -54,9 +58,11 @@ class Tick:
     nodes: list[NodeExecution] = dataclasses.field(default_factory=list)
     events: list[Event] = dataclasses.field(default_factory=list)
     cache_puts: list[CachePut] = dataclasses.field(default_factory=list)
+    batches: list[MapBatch] = dataclasses.field(default_factory=list)
 
     def empty(self) -> bool:
-        return not (self.execution or self.nodes or self.events or self.cache_puts)
+        return not (self.execution or self.nodes or self.events or self.cache_puts
+                    or self.batches)
 
 
 class MetadataStore(abc.ABC):
@@ -100,10 +106,17 @@ class MetadataStore(abc.ABC):
         labels: dict[str, str] | None = None,
         name: str | None = None,
         offset: int = 0,
+        workflow: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[Execution]:
         """Newest first. ``phases`` keeps only executions in those phases (e.g. the
         non-terminal ones, which a restarted server resumes); ``labels`` keeps those that
-        carry every given label; ``offset`` skips that many for the next page."""
+        carry every given label; ``offset`` skips that many for the next page.
+
+        ``workflow`` keeps the executions of the workflow of that name; ``created_after``
+        (inclusive) and ``created_before`` (exclusive) keep those created in a time range,
+        as the console's filters ask. A naive datetime is taken as UTC."""
 
     def get_execution_by_name(self, project: str, domain: str, name: str) -> Execution:
         """The execution named ``name`` in a project and domain (names are unique there).
@@ -130,6 +143,25 @@ class MetadataStore(abc.ABC):
     @abc.abstractmethod
     def commit_tick(self, tick: Tick) -> None:
         """Write one tick's changes in one transaction."""
+
+    @abc.abstractmethod
+    def get_map_batches(self, execution_id: str, node_id: str | None = None) -> list[MapBatch]:
+        """The packed elements of an execution's map nodes, as the ticks last wrote them.
+
+        Args:
+            execution_id: the execution.
+            node_id: only this map node's batches; every map node's when None.
+
+        Returns:
+            Batches ordered by node id, then batch number; empty when there are none.
+
+        Raises:
+            NotFoundError: the execution is unknown.
+
+        Example:
+            >>> [b.batch for b in store.get_map_batches("ex-1", "n2")]
+            [0, 1, 2]
+        """
 
     @abc.abstractmethod
     def cache_lookup(self, keys: Sequence[str]) -> dict[str, dict[str, Literal]]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: The newest revision in ``_migrations/versions``. A test keeps it equal to Alembic's head;
 #: it lets `upgrade_to_head` skip loading Alembic when the database is already current.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("_migrations")
 

@@ -158,3 +158,19 @@ schedule_fires = sa.Table(
     sa.Column("execution_id", sa.String(), nullable=False),
     sa.Column("created_at", sa.Double(), nullable=False),
 )
+
+#: The elements of map nodes, packed: one row per batch of elements that ran together, its
+#: document the msgspec JSON of a `MapBatch` (DESIGN: "Map elements are stored packed").
+map_batches = sa.Table(
+    "map_batches",
+    metadata,
+    sa.Column(
+        "execution_id",
+        sa.String(),
+        sa.ForeignKey("executions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("node_id", sa.String(), primary_key=True),
+    sa.Column("batch", sa.Integer(), primary_key=True),
+    sa.Column("document", sa.Text(), nullable=False),
+)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from updraft.model import (
     Execution,
     ExecutionDocument,
     Literal,
+    MapBatch,
     NodeExecution,
     WorkflowSpec,
 )
@@ -44,6 +45,7 @@ _execs_dec = msgspec.json.Decoder(list[Execution])
 _node_dec = msgspec.json.Decoder(list[NodeExecution])
 _spec_dec = msgspec.json.Decoder(WorkflowSpec)
 _outputs_dec = msgspec.json.Decoder(dict[str, Literal])
+_batches_dec = msgspec.json.Decoder(list[MapBatch])
 
 #: SQLite's busy timeout: how long a writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -202,6 +204,23 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
             set_={"phase": node.excluded.phase, "document": node.excluded.document},
         )
         self._insert_event = t.events.insert()
+        batch = insert(t.map_batches)
+        self._upsert_batch = batch.on_conflict_do_update(
+            index_elements=[t.map_batches.c.execution_id, t.map_batches.c.node_id,
+                            t.map_batches.c.batch],
+            set_={"document": batch.excluded.document},
+        )
+        mb = t.map_batches.c
+        self._get_batches = (
+            sa.select(mb.document)
+            .where(mb.execution_id == sa.bindparam("id"))
+            .order_by(mb.node_id, mb.batch)
+        )
+        self._get_node_batches = (
+            sa.select(mb.document)
+            .where(mb.execution_id == sa.bindparam("id"), mb.node_id == sa.bindparam("node"))
+            .order_by(mb.batch)
+        )
         self._put_cache = insert(t.cache).on_conflict_do_nothing(index_elements=[t.cache.c.key])
         replacing = insert(t.cache)
         self._replace_cache = replacing.on_conflict_do_update(
@@ -335,6 +354,9 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
         labels: dict[str, str] | None = None,
         name: str | None = None,
         offset: int = 0,
+        workflow: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[Execution]:
         if limit < 0 or offset < 0:
             raise ValueError(
@@ -353,6 +375,17 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
             query = query.where(ex.phase.in_([str(p) for p in phases]))
         if name is not None:
             query = query.where(ex.name == name)
+        if workflow is not None:
+            query = query.where(ex.workflow == workflow)
+        # created_at is epoch seconds; a naive bound is UTC, as every stored time is.
+        if created_after is not None:
+            after = created_after if created_after.tzinfo else created_after.replace(tzinfo=UTC)
+            query = query.where(ex.created_at >= after.timestamp())
+        if created_before is not None:
+            before = (
+                created_before if created_before.tzinfo else created_before.replace(tzinfo=UTC)
+            )
+            query = query.where(ex.created_at < before.timestamp())
         if labels:
             query = query.where(*self._label_filters(labels))
         with self._reader.connect() as conn:
@@ -442,6 +475,7 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
             }
             for e in tick.events
         ]
+        batches = _batch_rows(tick.execution_id, tick.batches)
         puts = [_cache_row(p) for p in tick.cache_puts if not p.replace]
         replaces = [_cache_row(p) for p in tick.cache_puts if p.replace]
         try:
@@ -452,6 +486,8 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
                     conn.execute(self._upsert_node, nodes)
                 if events:
                     conn.execute(self._insert_event, events)
+                if batches:
+                    conn.execute(self._upsert_batch, batches)
                 if puts:
                     conn.execute(self._put_cache, puts)
                 if replaces:
@@ -462,6 +498,18 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
                 if not self._execution_exists(execution_id):
                     raise self._missing(execution_id) from exc
             raise
+
+    def get_map_batches(self, execution_id: str, node_id: str | None = None) -> list[MapBatch]:
+        with self._reader.connect() as conn:
+            if node_id is None:
+                docs = conn.execute(self._get_batches, {"id": execution_id}).scalars().all()
+            else:
+                docs = conn.execute(
+                    self._get_node_batches, {"id": execution_id, "node": node_id}
+                ).scalars().all()
+            if not docs:
+                self._require(conn, execution_id)
+        return _batches_dec.decode(_json_list(docs))
 
     # -- cache ---------------------------------------------------------------------------
 
@@ -575,6 +623,23 @@ def _last_per_node(nodes: list[NodeExecution]) -> list[NodeExecution]:
         return nodes
     latest = {n.node_id: n for n in nodes}
     return nodes if len(latest) == len(nodes) else list(latest.values())
+
+
+def _batch_rows(execution_id: str, batches: list[MapBatch]) -> list[dict[str, Any]]:
+    """Rows of the map batches of a tick, one per (node, batch), the last given winning:
+    one upsert may not change a row twice."""
+    if not batches:
+        return []
+    latest = {(b.node_id, b.batch): b for b in batches}
+    return [
+        {
+            "execution_id": execution_id,
+            "node_id": b.node_id,
+            "batch": b.batch,
+            "document": _exec_enc.encode(b).decode(),
+        }
+        for b in latest.values()
+    ]
 
 
 def _cache_row(put: CachePut) -> dict[str, Any]:
