@@ -77,14 +77,22 @@ def services(request: Request) -> Services:
 
 
 class _TokenGuard:
-    """Refuses every request without ``Authorization: Bearer <token>`` (401)."""
+    """Refuses every API request without ``Authorization: Bearer <token>`` (401).
+
+    The console's pages and static files (everything outside the API prefix) hold no data
+    and are served without it: a browser cannot send the header when it opens the page, and
+    the page then sends the token with each API call.
+    """
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
         self.expected = f"Bearer {token}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        path: str = scope.get("path", "")
+        if scope["type"] not in ("http", "websocket") or not (
+            path == API_PREFIX or path.startswith(API_PREFIX + "/")
+        ):
             await self.app(scope, receive, send)
             return
         given = b""
@@ -210,6 +218,7 @@ def create_app(
         >>> meta, blobs = open_store(home)
         >>> app = create_app(meta, blobs, None, home=home)
     """
+    from updraft.server._routes_console import install_console
     from updraft.server._routes_executions import router as executions_router
     from updraft.server._routes_registry import router as registry_router
 
@@ -239,6 +248,7 @@ def create_app(
     )
     app.include_router(registry_router, prefix=API_PREFIX)
     app.include_router(executions_router, prefix=API_PREFIX)
+    install_console(app, store, store, blobs)
     _install_error_handlers(app)
     _install_openapi(app)
     if token:

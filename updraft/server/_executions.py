@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import msgspec
@@ -87,8 +88,15 @@ class ExecutionReader:
         name: str | None,
         limit: int,
         offset: int,
+        workflow: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[Execution]:
-        """Executions matching every filter, newest first."""
+        """Executions matching every filter, newest first.
+
+        ``workflow`` is a workflow's name; ``created_after`` (inclusive) and
+        ``created_before`` (exclusive) bound the creation time.
+        """
         from updraft.model import ExecutionPhase
 
         if domain is not None:
@@ -99,10 +107,23 @@ class ExecutionReader:
             raise BadRequestError(
                 f"unknown phase(s) {unknown}; use one of {', '.join(sorted(known))}"
             )
+        if created_after is not None and created_before is not None:
+            after, before = _utc(created_after), _utc(created_before)
+            if after >= before:
+                raise BadRequestError(
+                    f"created_after ({after.isoformat()}) is not before created_before "
+                    f"({before.isoformat()}); give a range whose start comes first"
+                )
         return self.store.list_executions(
             project=project, domain=domain, phases=list(phases) or None, labels=labels or None,
-            name=name, limit=limit, offset=offset,
+            name=name, limit=limit, offset=offset, workflow=workflow,
+            created_after=created_after, created_before=created_before,
         )
+
+    def page(self, *, limit: int, **filters: Any) -> tuple[list[Execution], bool]:
+        """One page of `list_executions` and whether another page follows it."""
+        found = self.list_executions(limit=limit + 1, **filters)
+        return found[:limit], len(found) > limit
 
     def node(self, execution_id: str, node_id: str) -> dict[str, Any]:
         """A node's record with its attempts, the inputs it was (or will be) given and its
@@ -252,6 +273,11 @@ class ExecutionReader:
                 "server with `updraft serve`"
             )
         engine.terminate(execution_id, reason)
+
+
+def _utc(moment: datetime) -> datetime:
+    """A naive time is UTC, as the store reads it."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _sse(kind: str, payload: Event | dict[str, Any], event_id: int | None) -> str:

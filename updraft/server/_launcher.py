@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from updraft.engine import initial_nodes
 from updraft.model import (
     Blob,
     CodePackage,
@@ -269,13 +270,14 @@ class Launcher:
         done = {n.node_id: n for n in self.store.get_nodes(execution_id) if n.phase.done_ok}
         now = datetime.now(UTC)
         nodes = []
-        for n in spec.nodes:
-            before = done.get(n.id)
+        for fresh in initial_nodes(spec):
+            before = done.get(fresh.node_id)
             if before is None:
-                nodes.append(NodeExecution(node_id=n.id, name=n.name))
+                nodes.append(fresh)
             else:
                 nodes.append(NodeExecution(
-                    node_id=n.id, name=n.name, phase=NodePhase.RECOVERED,
+                    node_id=fresh.node_id, name=fresh.name, kind=fresh.kind,
+                    phase=NodePhase.RECOVERED,
                     cache=before.cache, outputs=before.outputs, started_at=now, ended_at=now,
                     duration_s=0.0, log_uri=before.log_uri,
                 ))
@@ -354,7 +356,7 @@ class Launcher:
             scheduled_at=scheduled_at,
         )
         if nodes is None:
-            nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]
+            nodes = initial_nodes(spec)
         try:
             self.store.create_execution(execution, nodes)
         except ValueError as exc:  # the store refuses a name taken in the project and domain

@@ -3,13 +3,14 @@ the live event stream."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
-from updraft.model import ExecutionDocument
+from updraft.model import Execution, ExecutionDocument
 from updraft.server._app import Services, services
 from updraft.server._executions import parse_labels
 from updraft.server._launcher import LaunchRequest
@@ -17,9 +18,10 @@ from updraft.server._schemas import (
     NAME_PATTERN,
     ErrorBody,
     ExecutionCreate,
-    ExecutionList,
+    ExecutionPage,
     TerminateRequest,
 )
+from updraft.server._views import inputs_summary
 
 router = APIRouter(tags=["executions"])
 
@@ -62,7 +64,7 @@ def create_execution(body: ExecutionCreate, svc: Svc) -> Response:
                                    nodes=svc.store.get_nodes(execution.id)), 201)
 
 
-@router.get("/executions", response_model=ExecutionList, responses=_ERRORS)
+@router.get("/executions", response_model=ExecutionPage, responses=_ERRORS)
 def list_executions(
     svc: Svc,
     project: Annotated[str | None, Query(pattern=NAME_PATTERN)] = None,
@@ -70,15 +72,33 @@ def list_executions(
     phase: Annotated[list[str] | None, Query(description="Keep these phases.")] = None,
     label: Annotated[list[str] | None, Query(description="KEY=VALUE; all must match.")] = None,
     name: Annotated[str | None, Query(pattern=NAME_PATTERN)] = None,
+    workflow: Annotated[str | None, Query(
+        pattern=r"^[^\x00-\x1f]{1,256}$", description="Keep this workflow's executions.")] = None,
+    created_after: Annotated[datetime | None, Query(
+        description="Created at or after this time (ISO 8601; UTC when no zone).")] = None,
+    created_before: Annotated[datetime | None, Query(
+        description="Created before this time (ISO 8601; UTC when no zone).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
-    """Executions, newest first, filtered by project, domain, phase, labels and name."""
-    found = svc.reader.list_executions(
+    """Executions, newest first, filtered by project, domain, phase, labels, name, workflow
+    and creation time; ``has_more`` tells whether a next page (``offset + limit``) exists.
+    Each has ``inputs_summary``, its inputs at a glance."""
+    found, has_more = svc.reader.page(
         project=project, domain=domain, phases=phase or [], labels=parse_labels(label or []),
-        name=name, limit=limit, offset=offset,
+        name=name, limit=limit, offset=offset, workflow=workflow,
+        created_after=created_after, created_before=created_before,
     )
-    return _json({"executions": found, "limit": limit, "offset": offset})
+    return _json({
+        "executions": [_list_item(e) for e in found], "limit": limit, "offset": offset,
+        "has_more": has_more,
+    })
+
+
+def _list_item(execution: Execution) -> dict[str, Any]:
+    item: dict[str, Any] = msgspec.to_builtins(execution)
+    item["inputs_summary"] = inputs_summary(execution.inputs)
+    return item
 
 
 @router.get("/executions/{execution_id}", responses=_DOCUMENT, response_class=Response)

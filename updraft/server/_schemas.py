@@ -188,3 +188,237 @@ class ErrorBody(BaseModel):
 
     error: str
     message: str
+
+
+# -- the console's views -------------------------------------------------------------------
+#
+# The pages of the web console read these aggregates instead of every event: the server joins
+# the workflow spec, the node records and the map batches once and sends what a page draws.
+# Times are seconds since the epoch (floats), so the browser needs no date parsing to place a
+# bar; None means "not yet".
+
+
+class ExecutionListItem(BaseModel):
+    """One row of the executions page: the execution JSON (without nodes) plus a short text
+    of its inputs. Every field of the execution document is present (``id``, ``name``,
+    ``workflow``, ``phase``, ``created_at``, ``started_at``, ``ended_at``, ``launched_by``
+    (cli, schedule, relaunch, recover, api, ...), ``labels``, ``inputs``, ...)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    phase: str
+    launched_by: str
+    inputs_summary: str = Field(
+        description="The inputs at a glance, e.g. `seed=8, ratio=0.33`, cut to ~80 characters."
+    )
+
+
+class ExecutionPage(BaseModel):
+    """One page of executions, newest first. ``has_more`` says whether a next page exists
+    (ask again with ``offset + limit``)."""
+
+    executions: list[ExecutionListItem]
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class ElementSummary(BaseModel):
+    """How a map node's elements stand: how many there are and how many ended how."""
+
+    total: int
+    succeeded: int
+    failed: int
+    cached: int
+
+
+class GraphNode(BaseModel):
+    """One node of an execution's graph, as the graph view draws it.
+
+    ``kind`` is task, map, dynamic, subworkflow, launchplan or branch. Children of dynamic,
+    subworkflow and branch nodes are listed too, with ``parent`` set (ids like ``n3-0``,
+    ``n3-0-1``); a map node is one node with ``collapsed`` true and ``child_count`` elements
+    (list them with the elements route) whose ``elements`` says how they stand.
+    ``child_execution`` is the execution a launch plan node started.
+    """
+
+    id: str
+    name: str
+    kind: str
+    phase: str
+    parent: str | None
+    task: str
+    cache: str
+    attempts: int
+    started_at: float | None
+    ended_at: float | None
+    duration_s: float | None
+    child_count: int
+    collapsed: bool
+    child_execution: str | None = None
+    elements: ElementSummary | None = None
+
+
+class GraphEdge(BaseModel):
+    """``target`` waits for ``source`` (data or explicit ordering)."""
+
+    source: str
+    target: str
+
+
+class ExecutionGraph(BaseModel):
+    """``GET /executions/{id}/graph``: the workflow's DAG merged with what ran. Nodes come in
+    workflow order, each parent before its children."""
+
+    execution_id: str
+    phase: str
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class TimelineBar(BaseModel):
+    """One attempt of one node on the time axis.
+
+    ``outcome`` is the attempt's outcome (SUCCEEDED, USER_ERROR, SYSTEM_ERROR, TIMED_OUT, OOM,
+    CANCELLED), RUNNING while it runs (``end`` is then None), RECOVERED for a node whose
+    outputs came from an earlier execution, or the phase of a launch plan node (attempt 0,
+    spanning the child execution it started). ``cache`` is true for a node served from the
+    cache (no attempt ran; the bar spans the lookup). A map node has one bar per batch of
+    elements: ``batch`` is its number and ``elements`` how many it holds.
+    """
+
+    node_id: str
+    name: str
+    parent: str | None = None
+    attempt: int
+    outcome: str
+    cache: bool
+    start: float
+    end: float | None
+    batch: int | None = None
+    elements: int | None = None
+
+
+class ExecutionTimeline(BaseModel):
+    """``GET /executions/{id}/timeline``: every bar on one axis from ``start`` (the execution's
+    start, or creation while queued) to ``end`` (None while it runs). Bars are sorted by
+    start."""
+
+    execution_id: str
+    phase: str
+    start: float
+    end: float | None
+    bars: list[TimelineBar]
+
+
+class MapElement(BaseModel):
+    """One element of a map node: its index in the input lists and how it went."""
+
+    index: int
+    phase: str
+    attempts: int
+    cache: str
+    duration_s: float | None
+    error: str | None
+
+
+class MapElements(BaseModel):
+    """``GET /executions/{id}/nodes/{node_id}/elements``: a page of a map node's elements in
+    index order; ``total`` counts them all."""
+
+    execution_id: str
+    node_id: str
+    total: int
+    offset: int
+    limit: int
+    elements: list[MapElement]
+
+
+class PreviewColumn(BaseModel):
+    """A data frame column: its name and Arrow type (``int64``, ``string``, ...)."""
+
+    name: str
+    type: str
+
+
+class FramePreview(BaseModel):
+    """The schema and first rows of a data frame. Values are JSON (dates as ISO text)."""
+
+    columns: list[PreviewColumn]
+    rows: list[list[Any]]
+    num_rows: int
+
+
+class ValueView(BaseModel):
+    """One input or output rendered for display.
+
+    ``kind`` says how to show it: ``scalar`` (``value`` is the JSON value), ``json`` (lists,
+    dicts, structs, unions: ``value`` is the JSON), ``file``, ``directory``, ``dataframe`` or
+    ``pickle`` (stored in the blob store: ``uri``, ``size``, ``summary`` and, where the
+    server may serve it, ``download``, a path of this API; a directory downloads as a zip;
+    a data frame also has ``preview``). ``available`` is false for an input whose upstream
+    node has not produced it yet, or an output not produced yet.
+    """
+
+    type: str
+    kind: str
+    available: bool = True
+    value: Any = None
+    uri: str | None = None
+    size: int | None = None
+    summary: str | None = None
+    download: str | None = None
+    preview: FramePreview | None = None
+    preview_error: str | None = None
+
+
+class IoView(BaseModel):
+    """``GET /executions/{id}/io`` and ``GET /executions/{id}/nodes/{node_id}/io``: inputs and
+    outputs by name, in declared order. ``node_id`` is None for the execution itself."""
+
+    execution_id: str
+    node_id: str | None = None
+    inputs: dict[str, ValueView]
+    outputs: dict[str, ValueView]
+
+
+class FormInput(BaseModel):
+    """One field of a launch form.
+
+    ``kind`` says how to read what the user types into the JSON the launch request takes:
+    ``integer``, ``number``, ``boolean``, ``string`` (sent as typed), ``datetime``/``date``
+    (ISO text), ``duration`` (seconds, a number), ``bytes`` (base64 text), ``enum`` (one of
+    ``choices``), ``file``/``directory``/``dataframe`` (a path or URL on the server's side),
+    ``json`` (lists, dicts, structs, unions: parse the text as JSON) or ``unsupported``
+    (a pickled type: cannot be launched with a value, only with its default). ``nullable``
+    says null is accepted. ``default`` is the JSON of the default (None when there is none);
+    leave an unchanged input with a default out of the request, and the server uses it.
+    ``fixed`` inputs are set by the launch plan and cannot be passed.
+    """
+
+    name: str
+    type: str
+    kind: str
+    required: bool
+    fixed: bool
+    nullable: bool = False
+    default: Any = None
+    has_default: bool = False
+    choices: list[str] | None = None
+    literal_type: dict[str, Any] = Field(
+        description="The input's full type (the LiteralType JSON), for nested forms."
+    )
+
+
+class LaunchForm(BaseModel):
+    """``GET /{workflows|launch_plans}/{project}/{domain}/{name}/{version}/form``: what the
+    launch page needs. ``request`` is the body of ``POST /executions`` without ``inputs``;
+    add the inputs the user gave as ``inputs``."""
+
+    kind: str
+    id: EntityIdOut
+    workflow: str
+    launch_plan: str | None
+    inputs: list[FormInput]
+    request: dict[str, Any]

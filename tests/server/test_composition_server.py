@@ -1,0 +1,65 @@
+"""Maps, dynamic tasks, conditionals, subworkflows and launch plans run on the server the same
+way they run with `updraft run`: same outputs, same node records, child executions linked."""
+
+from __future__ import annotations
+
+import wf_composed
+from fastapi.testclient import TestClient
+
+from tests.server.conftest import registration_body
+from tests.server.test_server_e2e import _wait, live  # noqa: F401  (the fixture)
+
+API = "/api/v1"
+
+WORKFLOWS = (
+    wf_composed.squares, wf_composed.dynamic_sum, wf_composed.pick, wf_composed.outer,
+    wf_composed.with_plan, wf_composed.tolerant,
+)
+
+
+def _launch(client: TestClient, project: str, wf: object, inputs: dict[str, object]) -> str:
+    created = client.post(f"{API}/executions", json={
+        "project": project, "domain": "development", "workflow": wf.spec.name,  # type: ignore[attr-defined]
+        "inputs": inputs})
+    assert created.status_code == 201, created.text
+    execution_id: str = created.json()["execution"]["id"]
+    return execution_id
+
+
+def test_composed_workflows_run_on_the_server(live: TestClient, project: str) -> None:  # noqa: F811
+    r = live.post(f"{API}/register", json=registration_body(project, "v1", WORKFLOWS))
+    assert r.status_code == 200, r.text
+    launched = {
+        "map": _launch(live, project, wf_composed.squares, {"xs": list(range(200))}),
+        "dynamic": _launch(live, project, wf_composed.dynamic_sum, {"n": 5}),
+        "branch": _launch(live, project, wf_composed.pick, {"x": 0.3}),
+        "sub": _launch(live, project, wf_composed.outer, {"a": 3}),
+        "plan": _launch(live, project, wf_composed.with_plan, {"a": 2}),
+        "tolerant": _launch(live, project, wf_composed.tolerant, {"xs": [1, 2, 3, 4]}),
+    }
+    docs = {name: _wait(live, execution_id) for name, execution_id in launched.items()}
+    outputs = {
+        name: doc["execution"]["outputs"]["o0"] for name, doc in docs.items()
+        if doc["execution"]["phase"] == "SUCCEEDED"
+    }
+    assert outputs["map"]["value"] == sum(x * x for x in range(200))
+    assert outputs["dynamic"]["value"] == 60
+    assert outputs["branch"]["value"] == -1
+    assert outputs["sub"]["value"] == 324
+    assert outputs["plan"]["value"] == 24
+    assert [item["type"] for item in outputs["tolerant"]["items"]] == ["union"] * 4
+    assert outputs["tolerant"]["items"][2]["value"] == {"type": "scalar", "value": None}
+
+    dynamic_nodes = {n["node_id"]: n for n in docs["dynamic"]["nodes"]}
+    assert dynamic_nodes["n0"]["kind"] == "dynamic"
+    assert sorted(k for k, n in dynamic_nodes.items() if n.get("parent") == "n0") == [
+        "n0-0", "n0-1", "n0-2", "n0-3", "n0-4"]
+    branch_phases = {n["node_id"]: n["phase"] for n in docs["branch"]["nodes"]}
+    assert branch_phases["n1-1"] == "SUCCEEDED" and branch_phases["n1-0"] == "SKIPPED"
+
+    plan_node = docs["plan"]["nodes"][0]
+    assert plan_node["kind"] == "launchplan"
+    child = live.get(f"{API}/executions/{plan_node['child_execution']}").json()["execution"]
+    assert child["parent"] == launched["plan"] and child["parent_node"] == "n0"
+    assert child["phase"] == "SUCCEEDED" and child["launched_by"] == "parent"
+    assert child["project"] == project

@@ -1,0 +1,324 @@
+// The graph view: the execution's DAG laid out left to right and drawn by cytoscape (canvas,
+// so 1,000 nodes stay cheap). Nodes are coloured by phase; while the execution runs the graph
+// is polled and colours change in place, without a new layout, so nothing jumps (only nodes
+// that appear, as a dynamic node expands, cause a new layout).
+//
+// Children of subworkflow, dynamic and branch nodes sit inside their parent (compound nodes,
+// laid out by dagre). A map node is one node with its element count; expanding it shows its
+// elements, a page at a time, as a grid inside it. Graphs of more than LARGE nodes without
+// nesting are laid out by layered.js instead of dagre, in the same left-to-right style, so
+// that 1,000 nodes open in well under a second.
+
+import * as api from "../api.js";
+import { fill, h, toast } from "../dom.js";
+import { layeredPositions } from "../layered.js";
+import { cssVar, isTerminal, phaseColors } from "../phases.js";
+import { record, recordAll } from "../timings.js";
+
+const POLL_MS = 1000;
+const ELEMENT_PAGE = 200;
+/** Above this many elements the drawing trades details (arrows, text while panning) for speed. */
+const LARGE = 400;
+const CELL_W = 64;
+const CELL_H = 26;
+const CELL_GAP = 8;
+
+const DAGRE = {
+  name: "dagre", rankDir: "LR", nodeSep: 14, rankSep: 46, edgeSep: 8, fit: false, animate: false,
+};
+
+function label(n) {
+  if (n.kind === "map" && n.collapsed) return `${n.name}\n× ${n.child_count.toLocaleString()} elements`;
+  return n.name || n.id;
+}
+
+function nodeData(n) {
+  const { strong, soft } = phaseColors(n.phase);
+  return {
+    id: n.id, parent: n.parent || undefined, label: label(n), name: n.name, kind: n.kind,
+    phase: n.phase, task: n.task, collapsed: !!n.collapsed, child_count: n.child_count,
+    fill: soft, stroke: strong,
+  };
+}
+
+function elementData(mapId, e) {
+  const { strong, soft } = phaseColors(e.phase);
+  return {
+    id: `${mapId}/${e.index}`, parent: mapId, map: mapId, element: e, label: `#${e.index}`,
+    phase: e.phase, fill: soft, stroke: strong,
+  };
+}
+
+function styles(large) {
+  const font = getComputedStyle(document.body).fontFamily;
+  return [
+    { selector: "node", style: {
+      shape: "round-rectangle", width: 150, height: 34,
+      "background-color": "data(fill)", "border-color": "data(stroke)", "border-width": 2,
+      label: "data(label)", "font-size": 11, "font-family": font, color: "#1b2331",
+      "text-valign": "center", "text-halign": "center", "text-wrap": "ellipsis", "text-max-width": 136,
+      "min-zoomed-font-size": 6,
+    } },
+    { selector: "node[kind = 'map'][?collapsed]", style: {
+      "border-style": "double", "border-width": 6, height: 46, "text-wrap": "wrap",
+    } },
+    { selector: ":parent", style: {
+      "background-color": "#f8f9fb", "border-style": "dashed", "border-width": 1.5,
+      "text-valign": "top", "text-halign": "center", "text-margin-y": -6, "font-weight": 600,
+      padding: 16, "text-wrap": "ellipsis",
+    } },
+    { selector: "node.element", style: { width: CELL_W, height: CELL_H, "font-size": 10, "text-max-width": CELL_W - 6 } },
+    { selector: "node.more", style: { "border-style": "dashed", color: cssVar("--accent") } },
+    { selector: "edge", style: large ? {
+      width: 1, "line-color": "#c3c9d3", "curve-style": "haystack", "haystack-radius": 0,
+    } : {
+      width: 1.5, "line-color": "#b8bfca", "target-arrow-color": "#b8bfca",
+      "target-arrow-shape": "triangle", "arrow-scale": 0.8, "curve-style": "bezier",
+    } },
+    { selector: "node:selected", style: {
+      "overlay-color": cssVar("--accent"), "overlay-opacity": 0.14, "overlay-padding": 5,
+    } },
+  ];
+}
+
+/** Whether the linear-time layout applies: many nodes and none nested. */
+function useLayered(count, nested) {
+  return count > LARGE && !nested;
+}
+
+/** Show the whole graph, but never zoomed in past 110 % (a 3-node graph stays readable). */
+function fitView(cy) {
+  cy.fit(undefined, 24);
+  if (cy.zoom() > 1.1) {
+    cy.zoom(1.1);
+    cy.center();
+  }
+}
+
+/** Columns and size of the grid that shows `count` elements of a map. */
+function grid(count) {
+  const columns = Math.max(1, Math.min(count, Math.max(5, Math.ceil(Math.sqrt(count * 3)))));
+  const rows = Math.ceil(count / columns);
+  return { columns, width: columns * (CELL_W + CELL_GAP) - CELL_GAP, height: rows * (CELL_H + CELL_GAP) - CELL_GAP };
+}
+
+/**
+ * Draw execution `executionId`'s graph into `holder`. `onSelect(nodeId, info)` is called when
+ * a node is clicked; `initial`, when given, is the graph already asked for. Returns {ready,
+ * destroy(), select(nodeId)}.
+ */
+export function mountGraph(holder, executionId, { onSelect, since = performance.now(), initial = null }) {
+  const started = performance.now();
+  const container = h("div", { class: "graph", testid: "graph" });
+  const note = h("div", { class: "graph-note", testid: "graph-note" });
+  const tools = h("div", { class: "graph-tools" },
+    h("button", { class: "btn small", testid: "graph-fit", onclick: () => cy && fitView(cy) }, "Fit"));
+  fill(holder, h("div", { class: "graph-wrap" }, container, tools, note));
+
+  let cy = null;
+  let timer = null;
+  let destroyed = false;
+  const expanded = new Map(); // map node id -> {elements: [...], total}
+
+  /** Lay out the graph as it is now: the layout places the nodes, grids place map elements. */
+  function layout() {
+    cy.batch(() => {
+      for (const [mapId, shown] of expanded) {
+        cy.remove(cy.nodes(`[map = "${mapId}"]`));
+        const g = grid(shown.elements.length + (shown.elements.length < shown.total ? 1 : 0));
+        cy.getElementById(mapId).style({ width: g.width + 32, height: g.height + 40 });
+      }
+    });
+    const nodes = cy.nodes();
+    if (useLayered(nodes.length, nodes.some((n) => n.isParent()))) {
+      const positions = layeredPositions(nodes.map((n) => ({ id: n.id() })),
+        cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() })));
+      nodes.positions((n) => positions.get(n.id()));
+    } else {
+      cy.layout(DAGRE).run();
+    }
+    cy.batch(() => {
+      for (const [mapId, shown] of expanded) placeElements(mapId, shown);
+    });
+    fitView(cy);
+  }
+
+  function placeElements(mapId, shown) {
+    const mapNode = cy.getElementById(mapId);
+    const center = mapNode.position();
+    const cells = shown.elements.map((e) => ({ classes: "element", data: elementData(mapId, e) }));
+    if (shown.elements.length < shown.total) {
+      cells.push({ classes: "element more", data: {
+        id: `${mapId}/more`, parent: mapId, map: mapId, more: true,
+        label: `+${(shown.total - shown.elements.length).toLocaleString()}`,
+        fill: "#ffffff", stroke: cssVar("--accent"), phase: "QUEUED",
+      } });
+    }
+    const g = grid(cells.length);
+    const left = center.x - g.width / 2 + CELL_W / 2;
+    const top = center.y - g.height / 2 + CELL_H / 2 + 8;
+    cy.add(cells.map((cell, i) => ({
+      group: "nodes", ...cell,
+      position: { x: left + (i % g.columns) * (CELL_W + CELL_GAP), y: top + Math.floor(i / g.columns) * (CELL_H + CELL_GAP) },
+    })));
+    mapNode.removeStyle("width height");
+  }
+
+  async function first() {
+    const graph = await (initial || api.graph(executionId));
+    const fetched = performance.now();
+    if (destroyed) return;
+    if (!window.cytoscape) throw new Error("the graph library did not load (/static/vendor/cytoscape.min.js)");
+    const ids = new Set(graph.nodes.map((n) => n.id));
+    const edges = graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
+    const layered = useLayered(graph.nodes.length, graph.nodes.some((n) => n.parent));
+    const positions = layered ? layeredPositions(graph.nodes, edges) : null;
+    const positioned = performance.now();
+    const elements = [
+      ...graph.nodes.map((n) => ({ group: "nodes", data: nodeData(n), position: positions ? positions.get(n.id) : undefined })),
+      ...edges.map((e, i) => ({ group: "edges", data: { id: `e${i}:${e.source}>${e.target}`, source: e.source, target: e.target } })),
+    ];
+    const large = elements.length > LARGE;
+    cy = window.cytoscape({
+      container, elements, style: styles(large), layout: { name: "preset" },
+      minZoom: 0.002, maxZoom: 3, boxSelectionEnabled: false,
+      textureOnViewport: large, hideEdgesOnViewport: large, pixelRatio: large ? 1 : "auto",
+    });
+    window.__updraftGraph = cy;
+    const built = performance.now();
+    if (!layered) cy.layout(DAGRE).run();
+    fitView(cy);
+    const laidOut = performance.now();
+    cy.on("tap", "node", (evt) => {
+      const d = evt.target.data();
+      if (d.more) { expandMap(d.map); return; }
+      if (d.element) { onSelect(d.id, { element: d.element, mapId: d.map, name: `${d.map} ${d.label}` }); return; }
+      onSelect(d.id, {
+        name: d.name, kind: d.kind, phase: d.phase, task: d.task, collapsed: d.collapsed,
+        onExpand: d.kind === "map" ? () => toggleMap(d.id) : undefined,
+        expanded: expanded.has(d.id),
+      });
+    });
+    note.textContent = `${graph.nodes.length.toLocaleString()} nodes · scroll to zoom, drag to pan`;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const drawn = performance.now();
+    container.dataset.ready = "true";
+    container.dataset.nodeCount = String(graph.nodes.length);
+    container.dataset.edgeCount = String(edges.length);
+    container.dataset.layout = layered ? "layered" : "dagre";
+    recordAll("graph", { nodes: graph.nodes.length, edges: edges.length, layout: container.dataset.layout });
+    record("graph", "fetch_ms", fetched - started);
+    record("graph", "build_ms", built - positioned);
+    record("graph", "layout_ms", positioned - fetched + laidOut - built);
+    record("graph", "draw_ms", drawn - laidOut);
+    record("graph", "total_ms", drawn - started);
+    record("graph", "since_navigation_ms", drawn - since);
+    record("graph", "since_page_load_ms", drawn);
+    if (!isTerminal(graph.phase)) timer = setTimeout(poll, POLL_MS);
+  }
+
+  async function poll() {
+    if (destroyed) return;
+    let graph;
+    try {
+      graph = await api.graph(executionId);
+    } catch (_) {
+      timer = setTimeout(poll, POLL_MS * 2);
+      return;
+    }
+    if (destroyed) return;
+    let added = false;
+    cy.batch(() => {
+      for (const n of graph.nodes) {
+        const el = cy.getElementById(n.id);
+        if (el.empty()) {
+          cy.add({ group: "nodes", data: nodeData(n) });
+          added = true;
+        } else if (el.data("phase") !== n.phase || el.data("child_count") !== n.child_count) {
+          const d = nodeData(n);
+          el.data({
+            phase: d.phase, fill: d.fill, stroke: d.stroke, child_count: n.child_count,
+            label: expanded.has(n.id) ? n.name : d.label,
+          });
+        }
+      }
+      if (added) {
+        for (const e of graph.edges) {
+          if (cy.getElementById(e.source).nonempty() && cy.getElementById(e.target).nonempty() &&
+              cy.edges(`[source = "${e.source}"][target = "${e.target}"]`).empty()) {
+            cy.add({ group: "edges", data: { id: `e:${e.source}>${e.target}`, source: e.source, target: e.target } });
+          }
+        }
+      }
+    });
+    if (added) layout();
+    for (const mapId of expanded.keys()) refreshElements(mapId);
+    container.dataset.nodeCount = String(graph.nodes.length);
+    if (!isTerminal(graph.phase)) timer = setTimeout(poll, POLL_MS);
+  }
+
+  /** Show the next page of a map's elements inside it. */
+  async function expandMap(mapId) {
+    const shown = expanded.get(mapId) || { elements: [], total: 0 };
+    let page;
+    try {
+      page = await api.elements(executionId, mapId, shown.elements.length, ELEMENT_PAGE);
+    } catch (err) {
+      toast(err.message, { error: true });
+      return;
+    }
+    if (destroyed) return;
+    expanded.set(mapId, { elements: [...shown.elements, ...page.elements], total: page.total });
+    const mapNode = cy.getElementById(mapId);
+    mapNode.data({ label: mapNode.data("name"), collapsed: false });
+    layout();
+    container.dataset.elementCount = String(cy.nodes(".element").not(".more").length);
+  }
+
+  function toggleMap(mapId) {
+    if (!expanded.has(mapId)) {
+      expandMap(mapId);
+      return;
+    }
+    expanded.delete(mapId);
+    const mapNode = cy.getElementById(mapId);
+    cy.remove(cy.nodes(`[map = "${mapId}"]`));
+    mapNode.data({ label: label({ ...mapNode.data(), collapsed: true }), collapsed: true });
+    layout();
+    container.dataset.elementCount = String(cy.nodes(".element").not(".more").length);
+  }
+
+  async function refreshElements(mapId) {
+    const shown = expanded.get(mapId);
+    if (!shown) return;
+    try {
+      const page = await api.elements(executionId, mapId, 0, Math.max(1, shown.elements.length));
+      shown.elements = page.elements;
+      cy.batch(() => {
+        for (const e of page.elements) {
+          const el = cy.getElementById(`${mapId}/${e.index}`);
+          if (el.nonempty() && el.data("phase") !== e.phase) el.data(elementData(mapId, e));
+        }
+      });
+    } catch (_) { /* the next poll tries again */ }
+  }
+
+  const ready = first().catch((err) => {
+    if (!destroyed) fill(holder, h("div", { class: "error-box", testid: "error", style: { margin: "16px" } }, err.message));
+  });
+
+  return {
+    ready,
+    destroy() {
+      destroyed = true;
+      clearTimeout(timer);
+      if (cy) cy.destroy();
+      if (window.__updraftGraph === cy) window.__updraftGraph = null;
+    },
+    select(nodeId) {
+      if (!cy) return;
+      cy.$(":selected").unselect();
+      cy.getElementById(nodeId).select();
+    },
+  };
+}
