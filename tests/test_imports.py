@@ -25,5 +25,6 @@ def test_public_names() -> None:
     import updraft
 
     for name in ("task", "workflow", "Resources", "File", "Directory", "Columns",
-                 "current_context"):
+                 "current_context", "map_task", "dynamic", "conditional", "LaunchPlan",
+                 "WorkflowFailurePolicy"):
         assert name in updraft.__all__ and hasattr(updraft, name)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from updraft.compiler._errors import CompileError
+from updraft.compiler._assemble import assemble
+from updraft.compiler._failure import WorkflowFailurePolicy, failure_node, policy_name
+from updraft.compiler._nodes import TracedNode
 from updraft.compiler._promise import Promise
-from updraft.compiler._tracer import WorkflowTracer, bind_value
+from updraft.compiler._tracer import WorkflowTracer
 from updraft.model import (
-    Binding,
     InputRef,
     Interface,
     NodeSpec,
@@ -25,7 +27,6 @@ from updraft.model import (
     SourceLocation,
     WorkflowSpec,
     content_hash,
-    validate_workflow,
 )
 from updraft.sdk import CodeIdentity, PythonTask, active_tracer, identify, tracing
 from updraft.types import interface_of
@@ -35,15 +36,22 @@ R = TypeVar("R")
 
 
 class Workflow(Generic[P, R]):
-    """A compiled workflow. ``spec`` is the `WorkflowSpec`; calling it runs it locally."""
+    """A compiled workflow. ``spec`` is the `WorkflowSpec`; calling it runs it locally, and
+    calling it in another workflow's body nests it there as a subworkflow."""
 
-    def __init__(self, function: Callable[P, R]) -> None:
+    def __init__(
+        self,
+        function: Callable[P, R],
+        *,
+        failure_policy: str | WorkflowFailurePolicy = WorkflowFailurePolicy.FAIL_IMMEDIATELY,
+        on_failure: Any = None,
+    ) -> None:
         functools.update_wrapper(self, function)
         self.function = function
         self.identity: CodeIdentity = identify(function)
         self.python_interface = interface_of(function)
         self.tasks: dict[str, PythonTask[Any, Any]] = {}
-        self.spec: WorkflowSpec = _compile(self)
+        self.spec: WorkflowSpec = _compile(self, failure_policy, on_failure)
         self.spec_hash = content_hash(self.spec)
 
     @property
@@ -51,12 +59,10 @@ class Workflow(Generic[P, R]):
         return self.spec.name
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        if active_tracer() is not None:
-            raise CompileError(
-                f"workflow {self.name!r} is called inside another workflow; subworkflows are "
-                "not supported yet. Call its tasks directly in the outer workflow.",
-                workflow=self.name,
-            )
+        tracer = active_tracer()
+        if isinstance(tracer, WorkflowTracer):
+            result: R = tracer.call_workflow(self, args, kwargs, sys._getframe(1))
+            return result
         if args:
             keywords = ", ".join(f"{n}=..." for n in self.python_interface.inputs)
             raise TypeError(
@@ -64,24 +70,11 @@ class Workflow(Generic[P, R]):
                 f"{self.function.__name__}({keywords})"
             )
         runner = importlib.import_module("updraft.runner")
-        result: R = runner.run_entity(self, kwargs, launched_by="api").python_outputs
+        result = runner.run_entity(self, kwargs, launched_by="api").python_outputs
         return result
 
     def __repr__(self) -> str:
         return f"<workflow {self.name}>"
-
-
-class _RecordingTracer(WorkflowTracer):
-    """Also keeps the Python task objects, which the runner needs to ship by value."""
-
-    def __init__(self, name: str, sink: dict[str, PythonTask[Any, Any]]) -> None:
-        super().__init__(name)
-        self.sink = sink
-
-    def call_task(self, task: Any, args: Any, kwargs: Any, frame: Any) -> Any:
-        out = super().call_task(task, args, kwargs, frame)
-        self.sink[task.spec.name] = task
-        return out
 
 
 def _location(function: Callable[..., Any]) -> SourceLocation | None:
@@ -89,9 +82,11 @@ def _location(function: Callable[..., Any]) -> SourceLocation | None:
     return SourceLocation(code.co_filename, code.co_firstlineno) if code else None
 
 
-def _compile(wf: Workflow[Any, Any]) -> WorkflowSpec:
+def _compile(wf: Workflow[Any, Any], failure_policy: Any, on_failure: Any) -> WorkflowSpec:
     name = wf.identity.name
-    tracer = _RecordingTracer(name, wf.tasks)
+    location = _location(wf.function)
+    policy = policy_name(name, failure_policy, location)
+    tracer = WorkflowTracer(name)
     iface = wf.python_interface
     promises = {
         input_name: Promise(
@@ -106,55 +101,31 @@ def _compile(wf: Workflow[Any, Any]) -> WorkflowSpec:
     }
     with tracing(tracer):
         returned = wf.function(**promises)
-    location = _location(wf.function)
-    outputs = _bind_outputs(tracer, wf, returned, location)
-    spec = WorkflowSpec(
+    tracer.finish()
+    failure = None
+    if on_failure is not None:
+        failure = failure_node(name, iface.inputs, on_failure, location)
+        _add_handler(tracer, failure, on_failure)
+    wf.tasks.update(tracer.python_tasks)
+    return assemble(
+        tracer,
         name=name,
-        interface=iface.to_model(),
-        nodes=tracer.node_specs(),
-        outputs=outputs,
-        tasks=dict(tracer.tasks),
+        interface=iface,
+        returned=returned,
         location=location,
         docstring=inspect.getdoc(wf.function) or "",
+        failure_policy=policy,
+        on_failure=failure,
     )
-    validate_workflow(spec)
-    return spec
 
 
-def _bind_outputs(
-    tracer: WorkflowTracer, wf: Workflow[Any, Any], returned: Any, location: SourceLocation | None
-) -> dict[str, Binding]:
-    iface = wf.python_interface
-    if not iface.outputs:
-        if returned is not None:
-            raise CompileError(
-                f"workflow {wf.identity.name!r} returns a value but declares no return "
-                "annotation; annotate the return type (e.g. `-> float`)",
-                workflow=wf.identity.name,
-                location=location,
-            )
-        return {}
-    try:
-        values = iface.outputs_to_dict(returned)
-    except (TypeError, ValueError) as exc:
-        raise CompileError(
-            f"workflow {wf.identity.name!r} returns something that does not match its "
-            f"declared outputs {list(iface.outputs)}: {exc}",
-            workflow=wf.identity.name,
-            location=location,
-        ) from None
-    bindings: dict[str, Binding] = {}
-    for out, value in values.items():
-
-        def fail(message: str, out: str = out) -> CompileError:
-            return CompileError(
-                f"workflow {wf.identity.name!r}: output {out!r} {message}",
-                workflow=wf.identity.name,
-                location=location,
-            )
-
-        bindings[out] = bind_value(value, iface.outputs[out], iface.output_types[out], fail)
-    return bindings
+def _add_handler(tracer: WorkflowTracer, node: NodeSpec, handler: Any) -> None:
+    """The handler's spec goes with the workflow's, like any node's."""
+    traced = TracedNode(id=node.id, name=node.name, kind=node.kind, location=node.location)
+    if isinstance(handler, PythonTask):
+        tracer.add_task(traced, handler)
+    else:
+        tracer.add_workflow(traced, handler)
 
 
 def task_workflow(task: PythonTask[Any, Any]) -> Workflow[Any, Any]:
@@ -189,32 +160,58 @@ def task_workflow(task: PythonTask[Any, Any]) -> Workflow[Any, Any]:
     return wf
 
 
+Policy = str | WorkflowFailurePolicy
+
+
 @overload
 def workflow(_function: Callable[P, R], /) -> Workflow[P, R]: ...
 
 
 @overload
-def workflow() -> Callable[[Callable[P, R]], Workflow[P, R]]: ...
+def workflow(
+    *,
+    failure_policy: Policy = WorkflowFailurePolicy.FAIL_IMMEDIATELY,
+    on_failure: Any = None,
+) -> Callable[[Callable[P, R]], Workflow[P, R]]: ...
 
 
 def workflow(
-    _function: Callable[P, R] | None = None, /
+    _function: Callable[P, R] | None = None,
+    /,
+    *,
+    failure_policy: Policy = WorkflowFailurePolicy.FAIL_IMMEDIATELY,
+    on_failure: Any = None,
 ) -> Workflow[P, R] | Callable[[Callable[P, R]], Workflow[P, R]]:
-    """Make a function a workflow: its body wires tasks together and is compiled now.
+    """Make a function a workflow: its body wires calls together and is compiled now.
 
-    Inputs may have defaults; outputs may be one value, a tuple or a NamedTuple.
+    Inputs may have defaults; outputs may be one value, a tuple or a NamedTuple. The body may
+    call tasks, `updraft.map_task`s, other workflows (run as subworkflows), launch plans (run
+    as child executions) and `updraft.conditional`; ``a >> b`` orders two calls, and
+    ``with_overrides(...)`` on what a call returns changes that node.
+
+    Args:
+        failure_policy: ``"fail_immediately"`` (the default) stops everything when a node
+            fails; ``"fail_after_executable_nodes_complete"`` lets the nodes that do not
+            depend on the failure finish first. A `WorkflowFailurePolicy` works too.
+        on_failure: a task or workflow run when the execution fails. It must declare
+            ``error: str`` (the failure's message); its other inputs receive the workflow's
+            inputs of the same name.
 
     Raises:
-        CompileError: a task gets a wrong type, a missing or unknown input, or the body returns
-            something that does not match the declared outputs. The message starts with
-            the file and line of the offending call.
+        CompileError: a call gets a wrong type, a missing or unknown input, the body returns
+            something that does not match the declared outputs, or a construct is misused
+            (a conditional's arms differ, a map over a non-list, ...). The message starts
+            with the file and line of the offending call and names the node.
 
     Example:
-        >>> @workflow
+        >>> @workflow(failure_policy="fail_after_executable_nodes_complete", on_failure=alert)
         ... def pipeline(x: int = 1) -> int:
         ...     return double(x=double(x=x))
     """
-    if _function is not None:
-        return Workflow(_function)
-    return Workflow
 
+    def wrap(function: Callable[P, R]) -> Workflow[P, R]:
+        return Workflow(function, failure_policy=failure_policy, on_failure=on_failure)
+
+    if _function is not None:
+        return wrap(_function)
+    return wrap

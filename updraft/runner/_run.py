@@ -14,21 +14,21 @@ import secrets
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from updraft.compiler import Workflow
-from updraft.engine import Engine, Listener
+from updraft.engine import Engine, Listener, initial_nodes
 from updraft.engine.executors import Executor, InlineExecutor, ProcessExecutor
 from updraft.model import (
+    BlobIO,
     Execution,
     ExecutionDocument,
     ExecutionPhase,
     Literal,
-    NodeExecution,
     WorkflowSpec,
     content_hash,
 )
@@ -158,21 +158,47 @@ def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> tuple[WorkflowSp
     spec that points at them and its hash."""
     if not any(task.identity.by_value for task in wf.tasks.values()):
         return wf.spec, wf.spec_hash
-    import cloudpickle
-
-    tasks = dict(wf.spec.tasks)
-    for name, task in wf.tasks.items():
-        if not task.identity.by_value:
-            continue
-        module = sys.modules.get(task.function.__module__)
-        if module is not None and module.__name__ != "__main__":
-            cloudpickle.register_pickle_by_value(module)
-        payload = cloudpickle.dumps(task.function)
-        digest = hashlib.sha256(payload).hexdigest()
-        uri = blobs.put_bytes("code", f"{digest}.pkl", payload)
-        tasks[name] = msgspec.structs.replace(tasks[name], by_value=uri)
-    spec = msgspec.structs.replace(wf.spec, tasks=tasks)
+    spec = ship_tasks_by_value(wf.spec, wf.tasks, blobs)
     return spec, content_hash(spec)
+
+
+def ship_tasks_by_value(
+    spec: WorkflowSpec, python_tasks: Mapping[str, Any], blobs: BlobIO
+) -> WorkflowSpec:
+    """``spec`` with ``by_value`` set on every task (its subworkflows' included) that workers
+    cannot import by name, its pickled function stored once per content in the blob store.
+
+    Args:
+        spec: a compiled workflow (or an expanded dynamic task).
+        python_tasks: the Python task objects its nodes call, by task name.
+        blobs: where the pickles go (prefix ``code``).
+    """
+    uris: dict[str, str] = {}
+
+    def uri_of(name: str) -> str:
+        if name not in uris:
+            import cloudpickle
+
+            task = python_tasks[name]
+            module = sys.modules.get(task.function.__module__)
+            if module is not None and module.__name__ != "__main__":
+                cloudpickle.register_pickle_by_value(module)
+            payload = cloudpickle.dumps(task.function)
+            digest = hashlib.sha256(payload).hexdigest()
+            uris[name] = blobs.put_bytes("code", f"{digest}.pkl", payload)
+        return uris[name]
+
+    def ship(spec: WorkflowSpec) -> WorkflowSpec:
+        tasks = {
+            name: msgspec.structs.replace(task_spec, by_value=uri_of(name))
+            if name in python_tasks and python_tasks[name].identity.by_value
+            else task_spec
+            for name, task_spec in spec.tasks.items()
+        }
+        subworkflows = {name: ship(sub) for name, sub in spec.subworkflows.items()}
+        return msgspec.structs.replace(spec, tasks=tasks, subworkflows=subworkflows)
+
+    return ship(spec)
 
 
 def _code_paths(wf: Workflow[Any, Any]) -> tuple[str, ...]:
@@ -255,7 +281,7 @@ def create_execution(
         max_parallelism=max_parallelism,
         overwrite_cache=overwrite_cache,
     )
-    nodes = [NodeExecution(node_id=n.id, name=n.name) for n in spec.nodes]
+    nodes = initial_nodes(spec)
     store.create_execution(execution, nodes, lease_owner=lease_owner, lease_s=_LOCAL_LEASE_S)
     return execution
 
@@ -356,7 +382,8 @@ def _drive(
     blob_root = blobs.root
     with _local.run_lock:
         runner = _local.executor(executor or default_executor(), blobs, blob_root)
-        engine = Engine(store, runner, blob_root, listener=listener, code_version=version)
+        engine = Engine(store, runner, blob_root, listener=listener, code_version=version,
+                        lease_owner=local_owner(), lease_s=_LOCAL_LEASE_S)
         engine.run(execution_id)
     return RunResult(store.get_document(execution_id), wf, blobs)
 

@@ -11,11 +11,13 @@ The workflow object belongs to the compiler, a higher layer, so it is used duck-
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from updraft.model import BLOB_KINDS, CATCH_UP_POLICIES, LaunchPlanSpec, Literal, LiteralType
 from updraft.sdk._schedules import CronSchedule, FixedRate
+from updraft.sdk._tracing import active_tracer
 from updraft.types import InputInfo, TypeConversionError, describe, to_literal
 
 Schedule = CronSchedule | FixedRate
@@ -164,12 +166,24 @@ class LaunchPlan:
         """Every plan defined in this process, in the order they were defined."""
         return list(cls._registry.values())
 
-    def __call__(self, **kwargs: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Run the workflow here with the plan's inputs; fixed inputs cannot be overridden.
+
+        Inside a workflow body the call becomes a node that launches the plan as a child
+        execution, with the plan's inputs bound under the call's.
 
         Raises:
             LaunchPlanError: a call that passes a fixed input.
+            updraft.CompileError: in a workflow body, the same, or a wrongly typed input.
         """
+        tracer = active_tracer()
+        if tracer is not None:
+            return tracer.call_launch_plan(self, args, kwargs, sys._getframe(1))
+        if args:
+            raise TypeError(
+                f"launch plan {self.name!r} takes keyword arguments only, e.g. "
+                f"{next(iter(self.workflow.python_interface.inputs), 'x')}=..."
+            )
         clash = sorted(set(kwargs) & set(self.fixed_inputs))
         if clash:
             raise LaunchPlanError(

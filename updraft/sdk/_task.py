@@ -42,7 +42,7 @@ def _timeout_seconds(name: str, timeout: float | datetime.timedelta | None) -> f
     return seconds
 
 
-def _source_version(func: Callable[..., Any]) -> str:
+def source_version(func: Callable[..., Any]) -> str:
     """A cache version derived from the source, used when the user gives none."""
     try:
         source = inspect.getsource(func)
@@ -52,7 +52,8 @@ def _source_version(func: Callable[..., Any]) -> str:
 
 
 class PythonTask(Generic[P, R]):
-    """A task made by `task`. Its ``spec`` is what the engine and the store see."""
+    """A task made by `task` (or `updraft.dynamic`, with ``kind="dynamic"``). Its ``spec``
+    is what the engine and the store see."""
 
     def __init__(
         self,
@@ -65,6 +66,7 @@ class PythonTask(Generic[P, R]):
         requests: Resources | None,
         limits: Resources | None,
         environment: dict[str, str] | None,
+        kind: str = "python",
     ) -> None:
         functools.update_wrapper(self, function)
         self.function = function
@@ -72,7 +74,7 @@ class PythonTask(Generic[P, R]):
         self.python_interface = interface_of(function)
         if retries < 0:
             raise ValueError(f"task {self.identity.name!r}: retries must be >= 0, got {retries}")
-        version = cache_version or (_source_version(function) if cache else "")
+        version = cache_version or (source_version(function) if cache else "")
         self.spec = TaskSpec(
             name=self.identity.name,
             entry_point=self.identity.entry_point,
@@ -85,6 +87,7 @@ class PythonTask(Generic[P, R]):
             environment=dict(environment or {}),
             location=_location(function),
             docstring=inspect.getdoc(function) or "",
+            kind=kind,
         )
 
     @property
@@ -100,7 +103,8 @@ class PythonTask(Generic[P, R]):
         return self.function(*args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"<task {self.name}>"
+        kind = "" if self.spec.kind == "python" else f"{self.spec.kind} "
+        return f"<{kind}task {self.name}>"
 
 
 @overload

@@ -1,7 +1,8 @@
-"""The hook through which a task call inside a workflow body becomes a node.
+"""The hook through which a call inside a workflow body becomes a node.
 
 The SDK cannot import the compiler (it sits above the SDK), so the compiler installs a
-`Tracer` here while it traces a body, and `PythonTask.__call__` hands itself to it.
+`Tracer` here while it traces a body, and `PythonTask.__call__`, `MapTask.__call__` and
+`LaunchPlan.__call__` hand themselves to it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,24 @@ from typing import Any, Protocol
 
 
 class Tracer(Protocol):
-    """Records task calls made while a workflow body is being traced."""
+    """Records the calls made while a workflow body is being traced."""
 
     def call_task(
         self, task: Any, args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None
     ) -> Any:
         """Add a node for ``task`` and return what the body should see as its outputs."""
+        ...
+
+    def call_map(
+        self, mapped: Any, args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None
+    ) -> Any:
+        """Add a map node for the `MapTask` ``mapped``; return promises of its lists."""
+        ...
+
+    def call_launch_plan(
+        self, plan: Any, args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None
+    ) -> Any:
+        """Add a node that launches ``plan`` as a child execution; return its outputs."""
         ...
 
 

@@ -1,0 +1,92 @@
+"""`@dynamic`: a task whose body builds a workflow from the actual input values.
+
+In a workflow body a dynamic task is called like any task and becomes one node. When that
+node runs, the engine calls the expander (`EXPANDER`, reached by name, never imported by the
+engine): it runs the function with the real inputs, its task calls becoming the nodes of a
+sub-workflow, which the engine then runs as the node's children. Called outside a workflow,
+a dynamic task is the plain function it decorates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar, overload
+
+from updraft.sdk._resources import Resources
+from updraft.sdk._task import PythonTask
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: The entry point (``module:function``) that expands a dynamic task into a workflow spec:
+#: ``expand(function, kwargs, request, blob_io) -> WorkflowSpec``.
+EXPANDER = "updraft.runner._dynamic:expand"
+
+
+@overload
+def dynamic(_function: Callable[P, R], /) -> PythonTask[P, R]: ...
+
+
+@overload
+def dynamic(
+    *,
+    cache: bool = False,
+    cache_version: str = "",
+    retries: int = 0,
+    timeout: float | datetime.timedelta | None = None,
+    requests: Resources | None = None,
+    limits: Resources | None = None,
+    environment: dict[str, str] | None = None,
+) -> Callable[[Callable[P, R]], PythonTask[P, R]]: ...
+
+
+def dynamic(
+    _function: Callable[P, R] | None = None,
+    /,
+    *,
+    cache: bool = False,
+    cache_version: str = "",
+    retries: int = 0,
+    timeout: float | datetime.timedelta | None = None,
+    requests: Resources | None = None,
+    limits: Resources | None = None,
+    environment: dict[str, str] | None = None,
+) -> PythonTask[P, R] | Callable[[Callable[P, R]], PythonTask[P, R]]:
+    """Make a function a dynamic task: at run time its body, with real input values, decides
+    which tasks to call (loops and ``if`` over real values), and those calls run as the
+    node's children on the same engine.
+
+    The options are those of `updraft.task`; they apply to building the sub-workflow (the
+    expansion), whose result is cached as a whole when ``cache=True``.
+
+    Inside the body, task, map task, workflow and launch plan calls return promises, as in a
+    workflow; the input values are real. What the body returns (promises or plain values)
+    becomes the task's outputs.
+
+    Raises:
+        updraft.types.TypeAnnotationError: a parameter or the return lacks a usable
+            annotation.
+
+    Example:
+        >>> @dynamic
+        ... def squares(n: int) -> list[int]:
+        ...     return [square(x=i) for i in range(n)]
+    """
+
+    def wrap(function: Callable[P, R]) -> PythonTask[P, R]:
+        return PythonTask(
+            function,
+            cache=cache,
+            cache_version=cache_version,
+            retries=retries,
+            timeout=timeout,
+            requests=requests,
+            limits=limits,
+            environment=environment,
+            kind="dynamic",
+        )
+
+    if _function is not None:
+        return wrap(_function)
+    return wrap
