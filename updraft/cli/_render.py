@@ -54,22 +54,59 @@ def _duration(node: NodeExecution) -> str:
     return "" if node.duration_s is None else f"{node.duration_s:.2f}s"
 
 
+def _tree_order(nodes: list[NodeExecution]) -> list[tuple[int, NodeExecution]]:
+    """Nodes with their depth, each parent followed by its children (children of a
+    subworkflow, dynamic or branch node are recorded after the top-level nodes)."""
+    children: dict[str | None, list[NodeExecution]] = {}
+    for node in nodes:
+        children.setdefault(node.parent, []).append(node)
+    ordered: list[tuple[int, NodeExecution]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for node in children.get(parent, ()):
+            ordered.append((depth, node))
+            walk(node.node_id, depth + 1)
+
+    walk(None, 0)
+    known = {n.node_id for _, n in ordered}
+    ordered += [(0, n) for n in nodes if n.node_id not in known]
+    return ordered
+
+
+def _detail(node: NodeExecution) -> str:
+    """What a node that runs others did: its elements, or the execution it started."""
+    if node.elements is not None:
+        counts = node.elements
+        text = f"{counts.succeeded}/{counts.total} elements"
+        if counts.failed:
+            text += f", {counts.failed} failed"
+        if counts.cached:
+            text += f", {counts.cached} cached"
+        return text
+    if node.child_execution:
+        return f"execution {node.child_execution}"
+    return ""
+
+
 def nodes_table(document: ExecutionDocument, limit: int = 200) -> Any:
-    """A rich table of an execution's nodes."""
+    """A rich table of an execution's nodes, children indented under their parent."""
     from rich.table import Table
 
     table = Table(title=f"execution {document.execution.id} ({document.execution.workflow})")
-    for column in ("node", "name", "phase", "attempts", "cache", "duration"):
+    for column in ("node", "name", "kind", "phase", "attempts", "cache", "duration", "detail"):
         table.add_column(column)
-    for node in document.nodes[:limit]:
+    ordered = _tree_order(document.nodes)
+    for depth, node in ordered[:limit]:
         style = _PHASE_STYLE.get(node.phase.value, "")
         table.add_row(
             node.node_id,
-            node.name,
+            "  " * depth + node.name,
+            node.kind,
             f"[{style}]{node.phase.value}[/]" if style else node.phase.value,
             str(node.attempts),
             node.cache.value,
             _duration(node),
+            _detail(node),
         )
     if len(document.nodes) > limit:
         table.caption = f"... and {len(document.nodes) - limit} more nodes"
@@ -114,9 +151,15 @@ class LiveProgress:
             self._draw(state)
 
     def _draw(self, state: Any) -> None:
-        done = sum(1 for n in state.nodes.values() if n.phase.terminal)
-        running = [n.name for n in state.nodes.values() if n.phase.value == "RUNNING"]
+        # Children join as their parents start, so the total grows with the run.
+        nodes = state.nodes.values()
+        done = sum(1 for n in nodes if n.phase.terminal)
+        running = [
+            f"{n.name} ({_detail(n)})" if n.elements is not None else n.name
+            for n in nodes if n.phase.value == "RUNNING"
+        ]
         detail = ("running: " + ", ".join(running[:4])) if running else ""
         if len(running) > 4:
             detail += f" +{len(running) - 4}"
-        self.progress.update(self.task_id, completed=done, detail=detail)
+        self.progress.update(self.task_id, completed=done, total=len(state.nodes),
+                             detail=detail)
