@@ -642,6 +642,8 @@ def abort_recorded(store: MetadataStore, execution_id: str, reason: str) -> Exec
     now = _now()
     tick = Tick(execution_id=execution_id)
     for node in store.get_nodes(execution_id):
+        if node.child_execution and not node.phase.terminal:
+            abort_recorded(store, node.child_execution, reason)
         if _abort_node(node, now):
             tick.nodes.append(node)
             tick.events.append(

@@ -64,9 +64,3 @@ export function formatBytes(n) {
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
   return `${n < 10 && i > 0 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
 }
-
-/** Shorten long text with an ellipsis in the middle-free, end-cut way. */
-export function truncate(text, max) {
-  const s = String(text);
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}

@@ -13,8 +13,3 @@ export function record(group, name, ms) {
 export function recordAll(group, values) {
   timings[group] = { ...(timings[group] || {}), ...values };
 }
-
-/** Forget a group before measuring it again. */
-export function reset(group) {
-  delete timings[group];
-}

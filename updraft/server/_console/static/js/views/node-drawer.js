@@ -151,7 +151,7 @@ async function showElements(executionId, nodeId, holder, stillOpen, onExpand, ex
       h("tbody", {}, page.elements.map((e) => h("tr", { testid: "element-row", title: e.error || "" },
         h("td", { class: "mono" }, e.index), h("td", {}, phaseBadge(e.phase)), h("td", { class: "num" }, e.attempts),
         h("td", {}, cacheTag(e.cache)), h("td", { class: "num" }, formatDuration(e.duration_s)))))));
-    status.textContent = page.total ? `${offset + 1}–${offset + page.elements.length} of ${page.total}` : "No elements yet";
+    status.textContent = page.total ? `${offset + 1}–${offset + page.elements.length} of ${page.total.toLocaleString()}` : "No elements yet";
     prev.disabled = offset === 0;
     next.disabled = offset + page.elements.length >= page.total;
   }

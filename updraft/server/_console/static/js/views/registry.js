@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { paths } from "../context.js";
-import { card, fill, h, toast } from "../dom.js";
+import { fill, h, toast } from "../dom.js";
 import { href, replaceQuery } from "../router.js";
 import { describeSchedule } from "../types.js";
 
