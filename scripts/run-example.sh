@@ -23,9 +23,14 @@ done
 echo "== register the example and run it on the server"
 updraft register examples/diabetes/workflow.py --project default --domain development
 updraft launch diabetes_xgboost_model --project default --domain development --wait
+echo "== and the composition example: a subworkflow, a launch plan, a map, a dynamic task"
+updraft register examples/composition/workflow.py --project default --domain development
+updraft launch outer --project default --domain development --wait --a 3
+updraft launch squares --project default --domain development --wait --xs "[1, 2, 3, 4]"
+updraft launch fan_in --project default --domain development --wait --n 6
 updraft get executions --project default --domain development --limit 5
 
 echo
-echo "The server is running: API and its docs at ${UPDRAFT_ENDPOINT}/api/v1/docs"
+echo "The server is running: the console at ${UPDRAFT_ENDPOINT}/, the API docs at ${UPDRAFT_ENDPOINT}/api/v1/docs"
 echo "(updraft get executions, updraft launch ... --wait, Ctrl-C to stop)"
 wait "$server"

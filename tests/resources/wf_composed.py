@@ -222,3 +222,24 @@ def overridden(x: int = 2) -> int:
     return square(x=x).with_overrides(
         name="squared", retries=2, limits=Resources(mem="300Mi"), cache=True
     )
+
+
+@task
+def nap(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+@workflow
+def napping(seconds: float) -> float:
+    return nap(seconds=seconds)
+
+
+nap_plan = LaunchPlan.get_or_create(napping, name="nap_plan")
+
+
+@workflow
+def with_slow_plan(seconds: float = 30.0) -> float:
+    return nap_plan(seconds=seconds)

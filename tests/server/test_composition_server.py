@@ -3,6 +3,8 @@ way they run with `updraft run`: same outputs, same node records, child executio
 
 from __future__ import annotations
 
+import time
+
 import wf_composed
 from fastapi.testclient import TestClient
 
@@ -63,3 +65,23 @@ def test_composed_workflows_run_on_the_server(live: TestClient, project: str) ->
     assert child["parent"] == launched["plan"] and child["parent_node"] == "n0"
     assert child["phase"] == "SUCCEEDED" and child["launched_by"] == "parent"
     assert child["project"] == project
+
+
+def test_terminating_a_parent_aborts_the_execution_its_launch_plan_started(
+    live: TestClient, project: str,  # noqa: F811
+) -> None:
+    r = live.post(f"{API}/register",
+                  json=registration_body(project, "v1", (wf_composed.with_slow_plan,)))
+    assert r.status_code == 200, r.text
+    parent = _launch(live, project, wf_composed.with_slow_plan, {"seconds": 60.0})
+    deadline = time.monotonic() + 60
+    child_id = None
+    while child_id is None:
+        assert time.monotonic() < deadline, "the launch plan node never started its execution"
+        node = live.get(f"{API}/executions/{parent}").json()["nodes"][0]
+        child_id = node.get("child_execution")
+        time.sleep(0.1)
+    terminated = live.post(f"{API}/executions/{parent}/terminate", json={"reason": "stop"})
+    assert terminated.status_code == 200, terminated.text
+    assert _wait(live, parent)["execution"]["phase"] == "ABORTED"
+    assert _wait(live, child_id)["execution"]["phase"] == "ABORTED"
