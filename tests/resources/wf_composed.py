@@ -243,3 +243,33 @@ nap_plan = LaunchPlan.get_or_create(napping, name="nap_plan")
 @workflow
 def with_slow_plan(seconds: float = 30.0) -> float:
     return nap_plan(seconds=seconds)
+
+
+@dynamic(cache=True, cache_version="1")
+def cached_fan_out(n: int) -> list[int]:
+    _mark(f"cached_fan_out-{n}")
+    return [square(x=i) for i in range(n)]
+
+
+@workflow
+def cached_dynamic(n: int = 3) -> list[int]:
+    return cached_fan_out(n=n)
+
+
+@task
+def guarded(x: int) -> int:
+    """Fails for negative numbers until the test creates the file "fixed"."""
+    _mark(f"guarded-{x}")
+    if x < 0 and not os.path.exists(os.path.join(os.environ["UPDRAFT_TEST_DIR"], "fixed")):
+        raise ValueError(f"negative input {x}")
+    return x
+
+
+@workflow
+def guarded_pair(a: int, b: int) -> int:
+    return scale(x=guarded(x=a), factor=guarded(x=b))
+
+
+@workflow
+def nested_guarded(a: int = 2, b: int = -1) -> int:
+    return double(x=guarded_pair(a=a, b=b))

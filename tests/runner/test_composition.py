@@ -209,3 +209,25 @@ def test_on_failure_runs_with_the_error_when_failing_immediately(marks: Path) ->
     assert "broken on 7" in (marks / "report").read_text()
     handler = _by_id(result.document.nodes)["on_failure"]
     assert handler.phase == NodePhase.SUCCEEDED
+
+
+def test_a_cached_dynamic_task_is_served_whole_from_the_cache(marks: Path) -> None:
+    first = run_entity(wf_composed.cached_dynamic, {"n": 3}, executor="inline")
+    assert first.python_outputs == [0, 1, 4]
+    assert _by_id(first.document.nodes)["n0"].cache.value == "put"
+    second = run_entity(wf_composed.cached_dynamic, {"n": 3}, executor="inline")
+    assert second.python_outputs == [0, 1, 4]
+    assert _by_id(second.document.nodes)["n0"].cache.value == "hit"
+    assert [n for n in second.document.nodes if n.parent == "n0"] == []
+    assert count_marks(marks, "cached_fan_out-3") == 1
+
+
+def test_resuming_reruns_only_the_children_that_failed(marks: Path) -> None:
+    first = run_entity(wf_composed.nested_guarded, {"a": 2, "b": -1}, executor="inline")
+    assert first.execution.phase == ExecutionPhase.FAILED
+    nodes = _by_id(first.document.nodes)
+    assert nodes["n0"].phase == NodePhase.FAILED and nodes["n0-1"].phase == NodePhase.FAILED
+    (marks / "fixed").write_text("")
+    again = resume(first.execution.id, wf_composed.nested_guarded, executor="inline")
+    assert again.python_outputs == 2 * (2 * -1)
+    assert count_marks(marks, "guarded-2") == 1 and count_marks(marks, "guarded--1") == 2

@@ -4,10 +4,12 @@ way they run with `updraft run`: same outputs, same node records, child executio
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import wf_composed
 from fastapi.testclient import TestClient
 
+from tests._support import count_marks
 from tests.server.conftest import registration_body
 from tests.server.test_server_e2e import _wait, live  # noqa: F401  (the fixture)
 
@@ -85,3 +87,31 @@ def test_terminating_a_parent_aborts_the_execution_its_launch_plan_started(
     assert terminated.status_code == 200, terminated.text
     assert _wait(live, parent)["execution"]["phase"] == "ABORTED"
     assert _wait(live, child_id)["execution"]["phase"] == "ABORTED"
+
+
+def test_recover_reuses_the_elements_and_children_that_succeeded(
+    marks: Path, live: TestClient, project: str,  # noqa: F811
+) -> None:
+    workflows = (wf_composed.checked_all, wf_composed.nested_guarded)
+    r = live.post(f"{API}/register", json=registration_body(project, "v1", workflows))
+    assert r.status_code == 200, r.text
+    mapped = _launch(live, project, wf_composed.checked_all, {"xs": [7, -8, 9]})
+    nested = _launch(live, project, wf_composed.nested_guarded, {"a": 5, "b": -6})
+    assert _wait(live, mapped)["execution"]["phase"] == "FAILED"
+    assert _wait(live, nested)["execution"]["phase"] == "FAILED"
+    (marks / "fixed").write_text("")
+    # the cache would also spare the map's elements: clear it, so only recovery can
+    assert live.app.state.services.store.cache_clear(wf_composed.checked.name) > 0  # type: ignore[attr-defined]
+
+    recovered = {}
+    for old in (mapped, nested):
+        response = live.post(f"{API}/executions/{old}/recover")
+        assert response.status_code == 201, response.text
+        recovered[old] = _wait(live, response.json()["execution"]["id"])
+    assert recovered[mapped]["execution"]["outputs"]["o0"]["items"] == [
+        {"type": "scalar", "value": v} for v in (8, -7, 10)]
+    assert recovered[nested]["execution"]["outputs"]["o0"]["value"] == 2 * 5 * -6
+    assert count_marks(marks, "checked-7") == 1 and count_marks(marks, "checked--8") == 2
+    assert count_marks(marks, "guarded-5") == 1 and count_marks(marks, "guarded--6") == 2
+    phases = {n["node_id"]: n["phase"] for n in recovered[nested]["nodes"]}
+    assert phases["n0-0"] == "RECOVERED" and phases["n0-1"] == "SUCCEEDED"

@@ -7,6 +7,7 @@ The engine never imports the SDK or the compiler: it reaches a task through its 
 from updraft.engine._composite import ON_FAILURE_NODE
 from updraft.engine._expand import initial_nodes
 from updraft.engine._reconciler import DYNAMIC_EXPANDER, Engine, Listener, abort_recorded
+from updraft.engine._recover import recovered_state
 from updraft.engine._state import RunState
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "RunState",
     "abort_recorded",
     "initial_nodes",
+    "recovered_state",
 ]

@@ -167,7 +167,17 @@ def children_done(engine: Engine, state: RunState, parent: str) -> None:
             message=f"an output of node {parent} is bound to {exc}, which no child produced",
         ))
         return
-    engine._succeed(state, parent, outputs, CacheStatus.DISABLED)
+    status = CacheStatus.DISABLED
+    node = state.node_specs[parent]
+    if node.kind == "task" and state.task_of(parent).cache.enabled:
+        # A dynamic task is cached as a whole, once the workflow it built has run.
+        task = state.task_of(parent)
+        engine._tick_of(state).cache_puts.append(CachePut(
+            state.cache_key(task, state.node_inputs(parent)), task.name, outputs,
+            replace=state.execution.overwrite_cache, version=task.cache.version,
+        ))
+        status = CacheStatus.PUT
+    engine._succeed(state, parent, outputs, status)
 
 
 def expand_dynamic(engine: Engine, state: RunState, node_id: str, generated: WorkflowSpec) -> None:

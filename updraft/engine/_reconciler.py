@@ -278,7 +278,7 @@ class Engine:
                     continue
                 task = state.task_of(node_id)
                 inputs = state.node_inputs(node_id)
-                if task.cache.enabled and not overwrite and task.kind == "python":
+                if task.cache.enabled and not overwrite:
                     to_check.append((node_id, inputs, state.cache_key(task, inputs)))
                 else:
                     batch.append(self._attempt(state, node_id, inputs))

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from updraft.engine import initial_nodes
+from updraft.engine import initial_nodes, recovered_state
 from updraft.model import (
     Blob,
     CodePackage,
@@ -24,8 +24,8 @@ from updraft.model import (
     Execution,
     LaunchPlanSpec,
     Literal,
+    MapBatch,
     NodeExecution,
-    NodePhase,
     WorkflowSpec,
     content_hash,
 )
@@ -267,32 +267,21 @@ class Launcher:
                 "failed, timed out or was aborted can be recovered (relaunch it instead)"
             )
         spec = self.store.get_workflow_spec(old.spec_hash)
-        done = {n.node_id: n for n in self.store.get_nodes(execution_id) if n.phase.done_ok}
-        now = datetime.now(UTC)
-        nodes = []
-        for fresh in initial_nodes(spec):
-            before = done.get(fresh.node_id)
-            if before is None:
-                nodes.append(fresh)
-            else:
-                nodes.append(NodeExecution(
-                    node_id=fresh.node_id, name=fresh.name, kind=fresh.kind,
-                    phase=NodePhase.RECOVERED,
-                    cache=before.cache, outputs=before.outputs, started_at=now, ended_at=now,
-                    duration_s=0.0, log_uri=before.log_uri,
-                ))
-        return self._create_like(old, spec, "recover", nodes=nodes)
+        nodes, batches = recovered_state(
+            spec, self.store.get_nodes(execution_id), self.store.get_map_batches(execution_id)
+        )
+        return self._create_like(old, spec, "recover", nodes=nodes, batches=batches)
 
     def _create_like(
         self, old: Execution, spec: WorkflowSpec, launched_by: str,
-        nodes: list[NodeExecution] | None,
+        nodes: list[NodeExecution] | None, batches: list[MapBatch] | None = None,
     ) -> Execution:
         return self._create(
             spec, dict(old.inputs), project=old.project, domain=old.domain, name=None,
             labels=dict(old.labels), launched_by=launched_by, workflow_id=old.workflow_id,
             launch_plan=old.launch_plan, code=old.code, max_parallelism=old.max_parallelism,
             overwrite_cache=old.overwrite_cache, code_paths=old.code_paths,
-            nodes=nodes,
+            nodes=nodes, batches=batches,
         )
 
     # -- recording -----------------------------------------------------------------------------
@@ -316,6 +305,7 @@ class Launcher:
         nodes: list[NodeExecution] | None = None,
         execution_id: str | None = None,
         scheduled_at: datetime | None = None,
+        batches: list[MapBatch] | None = None,
     ) -> Execution:
         execution_id = execution_id or new_execution_id()
         if code is not None:
@@ -358,7 +348,7 @@ class Launcher:
         if nodes is None:
             nodes = initial_nodes(spec)
         try:
-            self.store.create_execution(execution, nodes)
+            self.store.create_execution(execution, nodes, batches=batches or ())
         except ValueError as exc:  # the store refuses a name taken in the project and domain
             if name is None:
                 raise

@@ -84,8 +84,12 @@ class MetadataStore(abc.ABC):
         *,
         lease_owner: str | None = None,
         lease_s: float = 0.0,
+        batches: Sequence[MapBatch] = (),
     ) -> None:
         """Record a new execution and its nodes (in workflow order) in one transaction.
+
+        ``batches`` are map elements it starts with (a recovered execution reuses the
+        elements that succeeded before).
 
         With ``lease_owner``, the execution is created leased to it for ``lease_s`` seconds,
         so that no engine claims it in between (a local run drives its own executions).

@@ -311,6 +311,7 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
         *,
         lease_owner: str | None = None,
         lease_s: float = 0.0,
+        batches: Sequence[MapBatch] = (),
     ) -> None:
         row = self._execution_row(execution)
         if lease_owner is not None:
@@ -322,6 +323,8 @@ class SqlMetadataStore(SqlRegistryMixin, MetadataStore):
                 conn.execute(self._insert_execution, row)
                 if rows:
                     conn.execute(self._insert_node, rows)
+                if batches:
+                    conn.execute(self._upsert_batch, _batch_rows(execution.id, list(batches)))
         except sa.exc.IntegrityError as exc:
             if self._execution_exists(execution.id):
                 raise ValueError(
