@@ -10,6 +10,7 @@ import cloudpickle
 import composition_dynamic as cd
 import pytest
 
+from tests._support import RESOURCES
 from updraft import CompileError, File, conditional, dynamic, task, workflow
 from updraft.model import (
     AttemptRequest,
@@ -36,16 +37,24 @@ def blobs(tmp_path: Path) -> BlobStore:
     return BlobStore(str(tmp_path / "blobs"))
 
 
-def request_for(task: object, blobs: BlobStore) -> AttemptRequest:
+def request_for(task: object, blobs: BlobStore,
+                code_paths: tuple[str, ...] = (str(RESOURCES),)) -> AttemptRequest:
     name = task.name  # type: ignore[attr-defined]
     return AttemptRequest(
         id="e1-n0-1", execution_id="e1", node_id="n0", attempt=1, task_name=name,
         entry_point="unused:unused", inputs={}, output_prefix="e1/n0/1", blob_root=blobs.root,
+        code_paths=code_paths,
     )
 
 
 def run_expand(task: object, blobs: BlobStore, **kwargs: object) -> WorkflowSpec:
     return expand(task.function, kwargs, request_for(task, blobs), blobs)  # type: ignore[attr-defined]
+
+
+def test_tasks_from_a_root_the_workers_lack_travel_by_value(blobs: BlobStore) -> None:
+    request = request_for(cd.sum_of_squares, blobs, code_paths=("/somewhere/else",))
+    spec = expand(cd.sum_of_squares.function, {"n": 2}, request, blobs)
+    assert all(t.by_value for t in spec.tasks.values())
 
 
 def test_expander_entry_point_names_expand() -> None:

@@ -332,10 +332,10 @@ def feed_map(engine: Engine, state: RunState, node_id: str) -> None:
     and the execution's parallelism; end the node once every element has ended."""
     run = state.maps[node_id]
     limit = state.execution.max_parallelism
-    capacity = engine.executor.capacity()
+    workers = engine.executor.parallelism()
     requests: list[AttemptRequest] = []
     while run.can_start() and not (limit and len(state.running) >= limit):
-        indices = run.take(run.batch_size(capacity))
+        indices = run.take(run.batch_size(workers))
         attempt_id = f"{state.execution.id}/{node_id}/b{run.next_batch}"
         batch = run.open_batch(attempt_id, indices)
         engine._tick_of(state).batches.append(batch)

@@ -32,6 +32,9 @@ from updraft.model import (
 #: The most elements one batch carries: large enough to amortise an attempt, small enough
 #: that progress shows and a batch result stays a few hundred kilobytes.
 MAX_BATCH = 1000
+#: The fewest elements a batch carries while more are pending: below this, the attempt's
+#: own cost (a message each way, a result to record) outweighs trivial elements.
+MIN_BATCH = 64
 #: Cache lookups go to the store this many keys at a time.
 _LOOKUP_CHUNK = 500
 
@@ -65,6 +68,11 @@ class MapRun:
     solo: set[int] = dataclasses.field(default_factory=set)
     in_flight: dict[str, MapBatch] = dataclasses.field(default_factory=dict)
     next_batch: int = 0
+    #: Running counts, kept as elements change so that progress costs nothing per element.
+    succeeded: int = 0
+    failed: int = 0
+    cached_count: int = 0
+    running: int = 0
     system_failures: list[int] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -128,6 +136,8 @@ class MapRun:
         self.pending = collections.deque(
             i for i in range(self.size) if self.status[i] != SUCCEEDED
         )
+        self.succeeded = self.size - len(self.pending)
+        self.cached_count = sum(self.cached)
 
     # -- elements ------------------------------------------------------------------------
 
@@ -135,24 +145,22 @@ class MapRun:
         """The inputs of one element that differ between elements (the mapped ones)."""
         return {name: items[index] for name, items in self.columns.items()}
 
-    def batch_size(self, capacity: int | None) -> int:
-        """How many pending elements the next batch takes: enough batches to keep every
-        worker busy twice over, each at most `MAX_BATCH` and ``concurrency``."""
-        workers = capacity or 4
-        size = math.ceil(len(self.pending) / (2 * workers)) if self.pending else 1
-        size = max(1, min(size, MAX_BATCH))
+    def batch_size(self, workers: int) -> int:
+        """How many pending elements the next batch takes: about a quarter of each worker's
+        share of what is pending, so that the work spreads and the last batches are small,
+        within `MIN_BATCH`..`MAX_BATCH` and what ``concurrency`` leaves free."""
+        pending = len(self.pending)
+        size = max(MIN_BATCH, math.ceil(pending / (4 * max(1, workers))))
+        size = min(size, MAX_BATCH, max(1, pending))
         if self.spec.concurrency:
-            size = min(size, max(1, self.spec.concurrency - self.running_elements()))
+            size = min(size, max(1, self.spec.concurrency - self.running))
         return size
-
-    def running_elements(self) -> int:
-        return sum(len(b.indices) for b in self.in_flight.values())
 
     def can_start(self) -> bool:
         """Whether another batch may start now (``concurrency`` caps elements in flight)."""
         if not self.pending:
             return False
-        return not (self.spec.concurrency and self.running_elements() >= self.spec.concurrency)
+        return not (self.spec.concurrency and self.running >= self.spec.concurrency)
 
     def take(self, size: int) -> list[int]:
         """Up to ``size`` pending elements for a batch (one, when the first is solo)."""
@@ -172,6 +180,7 @@ class MapRun:
         for index in indices:
             self.status[index] = RUNNING
             self.attempts[index] += 1
+        self.running += len(indices)
         batch = MapBatch(
             node_id=self.node_id,
             batch=self.next_batch,
@@ -196,6 +205,8 @@ class MapRun:
             self.status[index] = SUCCEEDED
             self.outputs[index] = hits[index]
             self.cached[index] = True
+        self.succeeded += len(indices)
+        self.cached_count += len(indices)
         pending = set(indices)
         self.pending = collections.deque(i for i in self.pending if i not in pending)
         batch = MapBatch(
@@ -232,6 +243,7 @@ class MapRun:
             cache entries are the caller's to write).
         """
         batch = self.in_flight.pop(attempt_id)
+        self.running -= len(batch.indices)
         succeeded: list[int] = []
         for position, (outcome, outputs, error) in enumerate(outcomes):
             index = batch.indices[position]
@@ -242,6 +254,7 @@ class MapRun:
                 self.status[index] = SUCCEEDED
                 self.outputs[index] = outputs
                 self.errors[index] = None
+                self.succeeded += 1
                 succeeded.append(index)
                 continue
             self.errors[index] = error
@@ -260,6 +273,7 @@ class MapRun:
                     self.solo.add(index)
             else:
                 self.status[index] = FAILED
+                self.failed += 1
         batch.ended_at = ended_at
         batch.worker_id = worker_id
         batch.log_uri = log_uri
@@ -273,10 +287,8 @@ class MapRun:
 
     def counts(self) -> ElementCounts:
         return ElementCounts(
-            total=self.size,
-            succeeded=self.status.count(SUCCEEDED),
-            failed=self.status.count(FAILED),
-            cached=sum(self.cached),
+            total=self.size, succeeded=self.succeeded, failed=self.failed,
+            cached=self.cached_count,
         )
 
     def verdict(self) -> tuple[dict[str, Literal] | None, ErrorInfo | None]:

@@ -52,6 +52,14 @@ def expand(
         blobs=blob_io,
         prefix=f"{request.output_prefix}/dynamic",
     )
-    if not any(task.identity.by_value for task in tasks.values()):
+    known = set(request.code_paths)
+
+    def off_path(task: Any) -> bool:
+        # Workers import a task by name from the execution's code paths; a task the body
+        # reached through another root would not be found there, so it travels by value.
+        root = task.identity.project_root
+        return bool(root) and root not in known
+
+    if not any(task.identity.by_value or off_path(task) for task in tasks.values()):
         return spec
-    return ship_tasks_by_value(spec, tasks, blob_io)
+    return ship_tasks_by_value(spec, tasks, blob_io, also=off_path)

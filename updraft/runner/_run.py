@@ -163,7 +163,10 @@ def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> tuple[WorkflowSp
 
 
 def ship_tasks_by_value(
-    spec: WorkflowSpec, python_tasks: Mapping[str, Any], blobs: BlobIO
+    spec: WorkflowSpec,
+    python_tasks: Mapping[str, Any],
+    blobs: BlobIO,
+    also: Callable[[Any], bool] | None = None,
 ) -> WorkflowSpec:
     """``spec`` with ``by_value`` set on every task (its subworkflows' included) that workers
     cannot import by name, its pickled function stored once per content in the blob store.
@@ -172,6 +175,8 @@ def ship_tasks_by_value(
         spec: a compiled workflow (or an expanded dynamic task).
         python_tasks: the Python task objects its nodes call, by task name.
         blobs: where the pickles go (prefix ``code``).
+        also: tasks it returns True for are shipped by value too (a dynamic body's tasks
+            from a project root its workers do not have on their path).
     """
     uris: dict[str, str] = {}
 
@@ -191,7 +196,9 @@ def ship_tasks_by_value(
     def ship(spec: WorkflowSpec) -> WorkflowSpec:
         tasks = {
             name: msgspec.structs.replace(task_spec, by_value=uri_of(name))
-            if name in python_tasks and python_tasks[name].identity.by_value
+            if name in python_tasks and (
+                python_tasks[name].identity.by_value or (also and also(python_tasks[name]))
+            )
             else task_spec
             for name, task_spec in spec.tasks.items()
         }

@@ -53,6 +53,11 @@ class Executor(abc.ABC):
     def capacity(self) -> int | None:
         """How many more attempts may start now; None where the backend queues itself."""
 
+    def parallelism(self) -> int:
+        """How many attempts run at the same time at most (workers, not queue slots): what a
+        map's batches are sized for, so that every worker gets a share."""
+        return 1
+
     @abc.abstractmethod
     def close(self) -> None:
         """Stop every worker."""

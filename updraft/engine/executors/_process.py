@@ -278,6 +278,9 @@ class ProcessExecutor(Executor):
             self._supervisor.kill(worker, attempt_id, Outcome.CANCELLED.value,
                                   outcomes.cancelled_message(request, True))
 
+    def parallelism(self) -> int:
+        return self._max_workers
+
     def capacity(self) -> int:
         """How many more attempts are worth submitting now: a few batches per worker, less
         what is queued or running. Requests are checked when attempts start, not here."""
