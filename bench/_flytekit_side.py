@@ -30,11 +30,14 @@ SIDE = _sides.Side(
         "chain": (5, "ms per task, chain of 1,000"),
         "fanout": (5, "ms per task, fan-out of 1,000"),
         "cached_rerun": (5, "ms per node, rerun of a cached chain of 100"),
+        "map": (5, "ms per element, map_task over 10,000"),
+        "map_1k": (5, "ms per element, map_task over 1,000"),
+        "dynamic_1k": (5, "s, dynamic fan-out of 1,000 built and run"),
         "diabetes_cold": (3, "s, diabetes pipeline, empty cache, fresh process"),
         "diabetes_warm": (5, "s, diabetes pipeline, every task from the cache"),
         "import": (5, "s, import flytekit in a fresh process"),
     },
-    per_unit=frozenset({"chain", "fanout", "cached_rerun"}),
+    per_unit=frozenset({"chain", "fanout", "cached_rerun", "map", "map_1k"}),
 )
 CASES = SIDE.cases
 """Case name -> (default repeats, what its figure measures)."""

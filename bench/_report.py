@@ -24,6 +24,7 @@ class Benchmark:
             names no number: then updraft must be ahead of flytekit, as DESIGN asks of every
             figure.
         what: what the figure measures, in a few words.
+        budget_note: the budget as DESIGN words it, where that is not in ``unit`` (a rate).
     """
 
     case: str
@@ -31,11 +32,13 @@ class Benchmark:
     unit: str
     budget: float | None
     what: str
+    budget_note: str = ""
 
     @property
     def budget_text(self) -> str:
         if self.budget is not None:
-            return f"< {self.budget:g} {self.unit}"
+            note = f" ({self.budget_note})" if self.budget_note else ""
+            return f"< {self.budget:.3g} {self.unit}{note}"
         return "ahead of flytekit" if self.flytekit else "-"
 
 
@@ -116,9 +119,11 @@ def _seconds(values: list[float]) -> str:
 def _detail(result: CaseResult) -> str:
     parts = [f"{result.case}: times (s) {_seconds(result.times)}; units {result.units}"]
     parts.append(f"setup {result.setup_s:.3g} s")
-    for key in ("first_run_s", "fill_s"):
+    for key in ("first_run_s", "fill_s", "expand_s", "graft_s", "children_s"):
         if key in result.extra:
             parts.append(f"{key.removesuffix('_s').replace('_', ' ')} {result.extra[key]:.3g} s")
+    if "elements_per_s" in result.extra:
+        parts.append(f"{result.extra['elements_per_s']:,} elements/s")
     if result.extra.get("executor"):
         parts.append(f"executor {result.extra['executor']}")
     if result.result is not None:
@@ -144,6 +149,8 @@ def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
         *_markdown_table(rows),
         "",
     ]
+    lines += _rates(rows)
+    lines += _map_server(meta.get("map_server"))
     errors = [f"- {row.benchmark.case}: {error}" for row in rows for error in row.errors]
     if errors:
         lines += ["## Failures", "", *errors, ""]
@@ -179,6 +186,50 @@ def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _per_second(result: CaseResult | None) -> str:
+    if result is None or result.median_s == 0:
+        return "-"
+    return f"{result.units / result.median_s:,.0f}"
+
+
+def _rates(rows: list[Row]) -> list[str]:
+    """The per-element rows again as elements per second, the unit DESIGN's map budget uses."""
+    maps = [row for row in rows if row.benchmark.unit == "ms/element"]
+    if not maps:
+        return []
+    lines = ["The map rows as elements per second (the same medians):", ""]
+    lines += [
+        f"- {row.benchmark.case}: updraft {_per_second(row.updraft)}, flytekit "
+        f"{_per_second(row.flytekit)} elements/s"
+        for row in maps
+    ]
+    return [*lines, ""]
+
+
+def _map_server(results: dict[str, Any] | None) -> list[str]:
+    """RESULTS.md's section on the map through a server, from `map_server.py`'s last run."""
+    if not results:
+        return []
+    lines = [
+        "## Map on the server",
+        "",
+        f"`bench/map_server.py`, run on {results['date']}: `map_task(inc)` over 10,000 numbers "
+        "launched through a running `updraft serve` (fresh home, its own warm workers), after "
+        "one untimed launch of 100; medians of the launches. Budget: over 30,000 elements/s.",
+        "",
+        "| backend | execution started to ended | map node | POST sent to seen ended |",
+        "|---|---|---|---|",
+    ]
+    for result in results["results"]:
+        cells = [
+            f"{result[key]['median_s']:.3g} s = {result[key]['per_s']:,}/s"
+            for key in ("execution", "map_node", "launch_to_done")
+        ]
+        backend = f"{result['backend']} ({result['launches']} launches)"
+        lines.append(f"| {backend} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def _packages(packages: dict[str, str | None]) -> str:

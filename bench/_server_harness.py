@@ -26,6 +26,7 @@ WORKFLOWS_FILE = BENCH_DIR / "server" / "bench_workflows.py"
 PROJECT, DOMAIN, VERSION = "default", "development", "v1"
 ONE_TASK = "bench_workflows.one_task"
 CHAIN_1000 = "bench_workflows.chain_1000"
+MAPPED = "bench_workflows.mapped"
 API = "/api/v1"
 #: Where the benchmark's PostgreSQL databases are created (trust auth, as in the tests).
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -127,7 +128,7 @@ def _sqlite_url(home: str) -> Iterator[str]:
 
 
 def register_workflows(endpoint: str) -> None:
-    """Register `bench_workflows` (both workflows and their task) under version v1."""
+    """Register `bench_workflows` (its workflows and their task) under version v1."""
     sys.path.insert(0, str(WORKFLOWS_FILE.parent))
     from updraft.client import Client
     from updraft.model import Registration

@@ -31,6 +31,11 @@ SIDE = _sides.Side(
         "fanout_process": (7, "ms per task, fan-out of 1,000, process executor"),
         "fanout_inline": (7, "ms per task, fan-out of 1,000, inline executor"),
         "cached_rerun": (7, "ms per node, rerun of a cached chain of 100"),
+        "map_process": (7, "ms per element, map over 10,000, process executor"),
+        "map_inline": (7, "ms per element, map over 10,000, inline executor"),
+        "map_process_1k": (7, "ms per element, map over 1,000, process executor"),
+        "dynamic_1k": (7, "s, dynamic fan-out of 1,000 built and run, process executor"),
+        "dynamic_1k_inline": (7, "s, the same on the inline executor"),
         "diabetes_cold": (5, "s, diabetes pipeline, empty cache, fresh process"),
         "diabetes_cold_inline": (5, "s, the same on the inline executor"),
         "diabetes_warm": (7, "s, diabetes pipeline, every task from the cache"),
@@ -38,7 +43,16 @@ SIDE = _sides.Side(
         "import": (11, "s, import updraft in a fresh process"),
     },
     per_unit=frozenset(
-        {"chain_process", "chain_inline", "fanout_process", "fanout_inline", "cached_rerun"}
+        {
+            "chain_process",
+            "chain_inline",
+            "fanout_process",
+            "fanout_inline",
+            "cached_rerun",
+            "map_process",
+            "map_inline",
+            "map_process_1k",
+        }
     ),
 )
 CASES = SIDE.cases

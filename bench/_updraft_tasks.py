@@ -8,7 +8,7 @@ run, which is not what a user's workflow file does. Defined here, workers import
 
 from __future__ import annotations
 
-from updraft import task
+from updraft import dynamic, task
 
 
 @task
@@ -31,3 +31,19 @@ def collect(xs: list[int]) -> list[int]:
     output passes through this one extra node.
     """
     return xs
+
+
+@task
+def total(xs: list[int]) -> int:
+    """Sum the dynamic fan-out's results: the node every other child feeds."""
+    return sum(xs)
+
+
+@dynamic
+def fan_out(n: int) -> int:
+    """Build ``n`` independent ``inc(x=i)`` nodes and one `total` over them at run time.
+
+    A fan-out rather than a chain, so that the figure is the engine's cost per node and not
+    ``n`` round trips one after another; defined here so that workers import it by name.
+    """
+    return total(xs=[inc(x=i) for i in range(n)])

@@ -19,6 +19,11 @@ Cases (the updraft side must time the same things):
   workflow's ``list[int]`` output; per-task figure = time / 1,000.
 - ``cached_rerun``: a chain of 100 cached tasks run once untimed to fill the cache, then
   timed reruns; per-node figure = time / 100.
+- ``map``, ``map_1k``: one workflow call running flytekit's ``map_task(inc)`` over a list
+  input of 10,000 (1,000) numbers, the workflow's only node; per-element figure =
+  time / elements (``elements_per_s`` is the same median as a rate).
+- ``dynamic_1k``: one workflow call whose one node is a ``@dynamic`` task building 1,000
+  independent ``inc(x=i)`` and one ``total`` over them; figure = seconds per run.
 - ``diabetes_cold``: the diabetes pipeline's first run in a fresh process with an empty
   cache, libraries imported and workflow compiled before the clock starts; one process per
   repeat.
@@ -33,13 +38,14 @@ temporary folder instead, so runs are independent and nothing outside is touched
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flytekit import task, workflow
+from flytekit import dynamic, map_task, task, workflow
 
 SCRIPT = Path(__file__).resolve()
 sys.path.insert(0, str(SCRIPT.parent))
@@ -50,6 +56,9 @@ from _timing import each_in_child, import_times, timed  # noqa: E402
 CHAIN_LENGTH = 1000
 FANOUT_WIDTH = 1000
 CACHED_CHAIN_LENGTH = 100
+MAP_ELEMENTS = 10_000
+MAP_ELEMENTS_SMALL = 1_000
+DYNAMIC_WIDTH = 1_000
 
 
 def _fresh_cache() -> None:
@@ -70,6 +79,18 @@ def inc(x: int) -> int:
 def inc_cached(x: int) -> int:
     """The trivial task of the cached chain."""
     return x + 1
+
+
+@task
+def total(xs: list[int]) -> int:
+    """Sum the dynamic fan-out's results."""
+    return sum(xs)
+
+
+@dynamic
+def fan_out(n: int) -> int:
+    """Build ``n`` independent ``inc(x=i)`` and one `total` over them at run time."""
+    return total(xs=[inc(x=i) for i in range(n)])
 
 
 def _chain_workflow(length: int, *, cached: bool) -> Any:
@@ -120,6 +141,55 @@ def case_fanout(repeats: int) -> dict[str, Any]:
     if list(result) != [i + 1 for i in range(FANOUT_WIDTH)]:
         raise RuntimeError(f"fanout returned a wrong list, starting {list(result)[:5]}")
     return _report([(t, len(r)) for t, r in runs], units=FANOUT_WIDTH, setup=setup)
+
+
+def _map_workflow() -> Any:
+    @workflow
+    def mapped(xs: list[int]) -> list[int]:
+        return map_task(inc)(x=xs)
+
+    return mapped
+
+
+def _map(repeats: int, elements: int) -> dict[str, Any]:
+    """``map_task(inc)`` over ``elements`` numbers; the output checked each time."""
+    _fresh_cache()
+    setup, wf = _build(_map_workflow)
+    xs = list(range(elements))
+    expected = [x + 1 for x in xs]
+    runs = [timed(lambda: wf(xs=xs)) for _ in range(repeats)]
+    for _, value in runs:
+        if list(value) != expected:
+            raise RuntimeError(f"the map returned a wrong list, starting {list(value)[:5]}")
+    report = _report([(t, len(r)) for t, r in runs], units=elements, setup=setup)
+    median = statistics.median(report["times"])
+    return report | {"elements_per_s": round(elements / median)}
+
+
+def case_map(repeats: int) -> dict[str, Any]:
+    """flytekit's map_task over 10,000 elements."""
+    return _map(repeats, MAP_ELEMENTS)
+
+
+def case_map_1k(repeats: int) -> dict[str, Any]:
+    """flytekit's map_task over 1,000 elements."""
+    return _map(repeats, MAP_ELEMENTS_SMALL)
+
+
+def case_dynamic_1k(repeats: int) -> dict[str, Any]:
+    """A dynamic task building and running a fan-out of 1,000 nodes and their total."""
+    _fresh_cache()
+
+    @workflow
+    def dynamic_fan_out(n: int = DYNAMIC_WIDTH) -> int:
+        return fan_out(n=n)
+
+    setup, wf = _build(lambda: dynamic_fan_out)
+    runs = [timed(wf) for _ in range(repeats)]
+    expected = sum(i + 1 for i in range(DYNAMIC_WIDTH))
+    if any(value != expected for _, value in runs):
+        raise RuntimeError(f"the dynamic fan-out returned {runs[-1][1]}, expected {expected}")
+    return _report(runs, units=1, setup=setup)
 
 
 def case_cached_rerun(repeats: int) -> dict[str, Any]:
@@ -184,6 +254,9 @@ CASES: dict[str, _timing.Case] = {
     "chain": case_chain,
     "fanout": case_fanout,
     "cached_rerun": case_cached_rerun,
+    "map": case_map,
+    "map_1k": case_map_1k,
+    "dynamic_1k": case_dynamic_1k,
     "diabetes_cold": case_diabetes_cold,
     "diabetes_cold_once": case_diabetes_cold_once,
     "diabetes_warm": case_diabetes_warm,

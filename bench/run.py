@@ -44,6 +44,18 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("fanout_process", "fanout", "ms/task", None, "fan-out of 1,000, process executor"),
     Benchmark("fanout_inline", "fanout", "ms/task", None, "fan-out of 1,000, inline executor"),
     Benchmark("cached_rerun", "cached_rerun", "ms/node", 0.2, "rerun of a cached chain of 100"),
+    Benchmark(
+        "map_process",
+        "map",
+        "ms/element",
+        1 / 30,
+        "map over 10,000, process executor",
+        budget_note="over 30,000/s",
+    ),
+    Benchmark("map_inline", "map", "ms/element", None, "map over 10,000, inline executor"),
+    Benchmark("map_process_1k", "map_1k", "ms/element", None, "map over 1,000, process executor"),
+    Benchmark("dynamic_1k", "dynamic_1k", "s", None, "dynamic fan-out of 1,000, process"),
+    Benchmark("dynamic_1k_inline", "dynamic_1k", "s", None, "dynamic fan-out of 1,000, inline"),
     Benchmark("diabetes_cold", "diabetes_cold", "s", None, "diabetes, fresh process, process"),
     Benchmark(
         "diabetes_cold_inline", "diabetes_cold", "s", None, "diabetes, fresh process, inline"
@@ -59,6 +71,11 @@ REPEATS: dict[str, tuple[int, int]] = {
     "fanout_process": (7, 3),
     "fanout_inline": (7, 3),
     "cached_rerun": (7, 3),
+    "map_process": (7, 3),
+    "map_inline": (7, 3),
+    "map_process_1k": (7, 3),
+    "dynamic_1k": (7, 3),
+    "dynamic_1k_inline": (7, 3),
     "diabetes_cold": (5, 2),
     "diabetes_cold_inline": (5, 2),
     "diabetes_warm": (7, 3),
@@ -154,6 +171,15 @@ def run(benchmarks: list[Benchmark], *, quick: bool, flytekit: Path | None) -> l
     return rows
 
 
+def _map_server_results() -> dict[str, Any] | None:
+    """What `map_server.py` measured last, for RESULTS.md's section on it; None when absent."""
+    path = BENCH_DIR / "map_server_results.json"
+    if not path.exists():
+        return None
+    results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return results
+
+
 def _meta(argv: list[str], flytekit: Path | None, *, quick: bool) -> dict[str, Any]:
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -163,6 +189,7 @@ def _meta(argv: list[str], flytekit: Path | None, *, quick: bool) -> dict[str, A
         "machine": _machine.machine(),
         "updraft": _machine.updraft_versions(),
         "flytekit": _machine.flytekit_versions(flytekit) if flytekit is not None else None,
+        "map_server": _map_server_results(),
     }
 
 

@@ -34,6 +34,17 @@ Cases:
   the closest to what flytekit's local run does.
 - ``diabetes_warm``: the same pipeline rerun in the process that filled the cache; every
   one of its 4 nodes must be a cache hit.
+- ``map_process``, ``map_inline``: ``map_task(inc)`` over a list input of 10,000 elements,
+  the workflow's only node, on the process or the inline executor; per-element figure =
+  time / 10,000 (``elements_per_s`` is the same median as a rate); first run untimed.
+  ``map_process_1k``: the same over 1,000 elements, process executor.
+- ``dynamic_1k``, ``dynamic_1k_inline``: a workflow whose one node is the dynamic task
+  ``fan_out(n=1000)``, which builds a fan-out of 1,000 ``inc(x=i)`` and one ``total`` over
+  them (1,001 child nodes) at run time; figure = seconds per run (build and run), on the
+  process or the inline executor; first run untimed. From the node records of each run:
+  ``expand_s`` (the dynamic node's attempt, which runs the body and traces the sub-workflow),
+  ``graft_s`` (from that attempt's end to the first child starting: the engine taking in
+  the sub-workflow) and ``children_s`` (first child started to last child ended), medians.
 - ``compile_10k``: decorating (tracing and compiling) a workflow of 10,000 chained task
   nodes; figure = seconds per workflow.
 - ``import``: ``import updraft`` timed with ``time.perf_counter`` inside a fresh process, one
@@ -45,6 +56,7 @@ the workflow does: record the execution, drive the engine, read the outputs back
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable
@@ -57,15 +69,18 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import _timing  # noqa: E402
 from _timing import each_in_child, import_times, timed  # noqa: E402
-from _updraft_tasks import collect, inc, inc_cached  # noqa: E402
+from _updraft_tasks import collect, fan_out, inc, inc_cached  # noqa: E402
 
-from updraft import workflow  # noqa: E402
+from updraft import map_task, workflow  # noqa: E402
 from updraft.runner import find_entity, load_file, run_entity  # noqa: E402
 
 CHAIN_LENGTH = 1000
 FANOUT_WIDTH = 1000
 CACHED_CHAIN_LENGTH = 100
 COMPILE_NODES = 10_000
+MAP_ELEMENTS = 10_000
+MAP_ELEMENTS_SMALL = 1_000
+DYNAMIC_WIDTH = 1_000
 DIABETES_FILE = BENCH_DIR.parent / "examples" / "diabetes" / "workflow.py"
 DIABETES_ACCURACY = 0.7598425196850394
 DIABETES_NODES = 4
@@ -80,11 +95,13 @@ def _fresh_home() -> str:
     return tempfile.mkdtemp(prefix="updraft-bench-home-")
 
 
-def _run(wf: Any, executor: str, home: str) -> tuple[float, Any, Any]:
+def _run(
+    wf: Any, executor: str, home: str, inputs: dict[str, Any] | None = None
+) -> tuple[float, Any, Any]:
     """Run ``wf`` once as calling it would; returns (seconds, outputs, execution document)."""
 
     def call() -> tuple[Any, Any]:
-        result = run_entity(wf, {}, executor=executor, home=home)
+        result = run_entity(wf, inputs or {}, executor=executor, home=home)
         return result.python_outputs, result.document
 
     seconds, (outputs, document) = timed(call)
@@ -123,13 +140,21 @@ def _fanout_workflow(width: int) -> Any:
 
 
 def _repeated(
-    factory: Callable[[], Any], executor: str, repeats: int, units: int
-) -> tuple[dict[str, Any], list[Any]]:
-    """Compile, run once untimed, then time ``repeats`` runs in one fresh home."""
+    factory: Callable[[], Any],
+    executor: str,
+    repeats: int,
+    units: int,
+    inputs: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[tuple[float, Any, Any]]]:
+    """Compile, run once untimed, then time ``repeats`` runs in one fresh home.
+
+    Returns:
+        The report, and each timed run's (seconds, outputs, execution document).
+    """
     setup, wf = timed(factory)
     home = _fresh_home()
-    first, _, _ = _run(wf, executor, home)
-    runs = [_run(wf, executor, home) for _ in range(repeats)]
+    first, _, _ = _run(wf, executor, home, inputs)
+    runs = [_run(wf, executor, home, inputs) for _ in range(repeats)]
     report = {
         "times": [t for t, _, _ in runs],
         "units": units,
@@ -137,27 +162,126 @@ def _repeated(
         "executor": executor,
         "first_run_s": first,
     }
-    return report, [outputs for _, outputs, _ in runs]
+    return report, runs
 
 
 def _chain(executor: str, repeats: int) -> dict[str, Any]:
-    report, outputs = _repeated(
+    report, runs = _repeated(
         lambda: _chain_workflow(CHAIN_LENGTH, cached=False), executor, repeats, CHAIN_LENGTH
     )
+    outputs = [value for _, value, _ in runs]
     if any(value != CHAIN_LENGTH for value in outputs):
         raise CheckFailedError(f"chain returned {outputs}, expected {CHAIN_LENGTH} each time")
     return report | {"result": outputs[-1]}
 
 
 def _fanout(executor: str, repeats: int) -> dict[str, Any]:
-    report, outputs = _repeated(
+    report, runs = _repeated(
         lambda: _fanout_workflow(FANOUT_WIDTH), executor, repeats, FANOUT_WIDTH
     )
+    outputs = [value for _, value, _ in runs]
     expected = [i + 1 for i in range(FANOUT_WIDTH)]
     for value in outputs:
         if list(value) != expected:
             raise CheckFailedError(f"fanout returned a wrong list, starting {list(value)[:5]}")
     return report | {"result": len(outputs[-1])}
+
+
+def _map_workflow() -> Any:
+    @workflow
+    def mapped(xs: list[int]) -> list[int]:
+        return map_task(inc)(x=xs)
+
+    return mapped
+
+
+def _map(executor: str, repeats: int, elements: int) -> dict[str, Any]:
+    """``map_task(inc)`` over ``elements`` numbers; every output checked."""
+    xs = list(range(elements))
+    report, runs = _repeated(_map_workflow, executor, repeats, elements, {"xs": xs})
+    expected = [x + 1 for x in xs]
+    for _, value, document in runs:
+        if list(value) != expected:
+            raise CheckFailedError(f"the map returned a wrong list, starting {list(value)[:5]}")
+        counts = document.nodes[0].elements
+        if counts is None or counts.succeeded != elements:
+            raise CheckFailedError(f"the map node records {counts}, not {elements} succeeded")
+    median = statistics.median(report["times"])
+    return report | {"result": len(expected), "elements_per_s": round(elements / median)}
+
+
+def _dynamic_workflow() -> Any:
+    @workflow
+    def dynamic_fan_out(n: int = DYNAMIC_WIDTH) -> int:
+        return fan_out(n=n)
+
+    return dynamic_fan_out
+
+
+def _dynamic_split(document: Any) -> tuple[float, float, float]:
+    """(expand_s, graft_s, children_s) of one run, from its node records.
+
+    Raises:
+        CheckFailedError: the dynamic node did not build its 1,001 children.
+    """
+    parent = document.nodes[0]
+    children = [node for node in document.nodes if node.parent == parent.node_id]
+    if parent.kind != "dynamic" or len(children) != DYNAMIC_WIDTH + 1 or not parent.history:
+        raise CheckFailedError(
+            f"the dynamic node {parent.node_id} ({parent.kind}) has {len(children)} children "
+            f"and {len(parent.history)} attempts, expected {DYNAMIC_WIDTH + 1} and 1"
+        )
+    attempt = parent.history[0]
+    first_child = min(child.started_at for child in children)
+    last_child = max(child.ended_at for child in children)
+    return (
+        (attempt.ended_at - attempt.started_at).total_seconds(),
+        (first_child - attempt.ended_at).total_seconds(),
+        (last_child - first_child).total_seconds(),
+    )
+
+
+def _dynamic(executor: str, repeats: int) -> dict[str, Any]:
+    """The dynamic fan-out of 1,000, its answer checked and its time split from the records."""
+    report, runs = _repeated(_dynamic_workflow, executor, repeats, 1)
+    expected = sum(i + 1 for i in range(DYNAMIC_WIDTH))
+    splits = []
+    for _, value, document in runs:
+        if value != expected:
+            raise CheckFailedError(f"the dynamic fan-out returned {value}, expected {expected}")
+        splits.append(_dynamic_split(document))
+    expand, graft, children = (statistics.median(column) for column in zip(*splits, strict=True))
+    return report | {
+        "result": value,
+        "expand_s": expand,
+        "graft_s": graft,
+        "children_s": children,
+    }
+
+
+def case_map_process(repeats: int) -> dict[str, Any]:
+    """A map over 10,000 elements on the process executor."""
+    return _map("process", repeats, MAP_ELEMENTS)
+
+
+def case_map_inline(repeats: int) -> dict[str, Any]:
+    """A map over 10,000 elements on the inline executor."""
+    return _map("inline", repeats, MAP_ELEMENTS)
+
+
+def case_map_process_1k(repeats: int) -> dict[str, Any]:
+    """A map over 1,000 elements on the process executor."""
+    return _map("process", repeats, MAP_ELEMENTS_SMALL)
+
+
+def case_dynamic_1k(repeats: int) -> dict[str, Any]:
+    """A dynamic task building and running a fan-out of 1,000 nodes, process executor."""
+    return _dynamic("process", repeats)
+
+
+def case_dynamic_1k_inline(repeats: int) -> dict[str, Any]:
+    """The same on the inline executor."""
+    return _dynamic("inline", repeats)
 
 
 def case_chain_process(repeats: int) -> dict[str, Any]:
@@ -311,6 +435,11 @@ CASES: dict[str, _timing.Case] = {
     "fanout_process": case_fanout_process,
     "fanout_inline": case_fanout_inline,
     "cached_rerun": case_cached_rerun,
+    "map_process": case_map_process,
+    "map_inline": case_map_inline,
+    "map_process_1k": case_map_process_1k,
+    "dynamic_1k": case_dynamic_1k,
+    "dynamic_1k_inline": case_dynamic_1k_inline,
     "diabetes_cold": case_diabetes_cold,
     "diabetes_cold_inline": case_diabetes_cold_inline,
     "diabetes_cold_once_process": case_diabetes_cold_once_process,

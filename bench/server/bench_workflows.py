@@ -1,4 +1,4 @@
-"""The workflows the server benchmark registers: one task, and a chain of 1,000.
+"""The workflows the server benchmarks register: one task, a chain of 1,000, and a map.
 
 They live alone in this folder (no ``__init__.py``), which is therefore their project root:
 the code archive the server stores and workers extract holds just this file.
@@ -6,7 +6,7 @@ the code archive the server stores and workers extract holds just this file.
 
 from __future__ import annotations
 
-from updraft import task, workflow
+from updraft import map_task, task, workflow
 
 #: Nodes in `chain_1000`, the execution whose GET is timed.
 CHAIN_LENGTH = 1_000
@@ -30,3 +30,9 @@ def chain_1000(x: int = 0) -> int:
     for _ in range(CHAIN_LENGTH):
         x = inc(x=x)
     return x
+
+
+@workflow
+def mapped(xs: list[int]) -> list[int]:
+    """``inc`` over every element of ``xs``: the map whose elements per second are measured."""
+    return map_task(inc)(x=xs)
