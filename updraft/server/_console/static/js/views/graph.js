@@ -27,6 +27,44 @@ const DAGRE = {
   name: "dagre", rankDir: "LR", nodeSep: 14, rankSep: 46, edgeSep: 8, fit: false, animate: false,
 };
 
+/** The leaves of compound node `parent` where edges leave it (`"out"`) or enter it (`"in"`):
+ * those with no edge to (from) another node inside it; all its leaves when none qualifies. */
+function boundary(parent, dir) {
+  const inside = parent.descendants();
+  const leaves = inside.filter((n) => !n.isParent());
+  const edgeInside = (n) => (dir === "out" ? n.outgoers("edge").targets() : n.incomers("edge").sources())
+    .some((other) => inside.contains(other));
+  const found = leaves.filter((n) => !edgeInside(n));
+  return found.empty() ? leaves : found;
+}
+
+/**
+ * Lay the graph out with dagre. Dagre places an edge that starts or ends at a compound node
+ * (a subworkflow, dynamic or branch node holding its children) as if the compound were a
+ * point, which can put the next node on top of the compound's box; for the layout only, such
+ * an edge is replaced by edges between the compound's boundary children and the other end.
+ */
+function runDagre(cy) {
+  const viaParent = cy.edges().filter((e) => e.source().isParent() || e.target().isParent());
+  if (viaParent.empty()) {
+    cy.layout(DAGRE).run();
+    return;
+  }
+  const helpers = [];
+  viaParent.forEach((e) => {
+    const from = e.source().isParent() ? boundary(e.source(), "out") : e.source();
+    const to = e.target().isParent() ? boundary(e.target(), "in") : e.target();
+    from.forEach((a) => to.forEach((b) => {
+      helpers.push({ group: "edges", data: { id: `layout:${a.id()}>${b.id()}:${helpers.length}`, source: a.id(), target: b.id() } });
+    }));
+  });
+  const removed = viaParent.remove();
+  const added = cy.add(helpers);
+  cy.layout(DAGRE).run();
+  cy.remove(added);
+  removed.restore();
+}
+
 function label(n) {
   if (n.kind === "map" && n.collapsed) return `${n.name}\n× ${n.child_count.toLocaleString()} elements`;
   return n.name || n.id;
@@ -135,7 +173,7 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
         cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() })));
       nodes.positions((n) => positions.get(n.id()));
     } else {
-      cy.layout(DAGRE).run();
+      runDagre(cy);
     }
     cy.batch(() => {
       for (const [mapId, shown] of expanded) placeElements(mapId, shown);
@@ -186,7 +224,7 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
     });
     window.__updraftGraph = cy;
     const built = performance.now();
-    if (!layered) cy.layout(DAGRE).run();
+    if (!layered) runDagre(cy);
     fitView(cy);
     const laidOut = performance.now();
     cy.on("tap", "node", (evt) => {
