@@ -273,3 +273,17 @@ def guarded_pair(a: int, b: int) -> int:
 @workflow
 def nested_guarded(a: int = 2, b: int = -1) -> int:
     return double(x=guarded_pair(a=a, b=b))
+
+
+@task
+def slow_element(x: int) -> int:
+    import time
+
+    _mark(f"slow_element-{x}")
+    time.sleep(0.1)
+    return x * 10
+
+
+@workflow
+def slow_map(xs: list[int]) -> list[int]:
+    return map_task(slow_element, concurrency=4)(x=xs)

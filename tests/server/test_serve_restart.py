@@ -144,3 +144,58 @@ def test_a_fixed_rate_plan_fires_on_the_server_until_deactivated(
     assert 2 <= len(fired) <= 3
     times = sorted(str(e["scheduled_at"]) for e in fired)
     assert len(set(times)) == len(times)  # each scheduled time once
+
+
+def test_a_killed_server_finishes_a_map_without_rerunning_finished_elements(
+    tmp_path: Path, marks: Path
+) -> None:
+    home, port = tmp_path / "home", free_port()
+    env = dict(os.environ, UPDRAFT_ENDPOINT=f"http://127.0.0.1:{port}",
+               UPDRAFT_PROJECT="default", UPDRAFT_DOMAIN="development",
+               UPDRAFT_TEST_DIR=str(marks))
+    xs = list(range(40))
+    server = _serve(home, port, env)
+    try:
+        registered = subprocess.run(
+            [sys.executable, "-m", "updraft.cli", "register", str(RESOURCES / "wf_composed.py"),
+             "--version", "v1"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+        assert registered.returncode == 0, registered.stderr
+        created = httpx.post(f"http://127.0.0.1:{port}{API}/executions", json={
+            "project": "default", "domain": "development",
+            "workflow": "wf_composed.slow_map", "version": "v1", "inputs": {"xs": xs}})
+        assert created.status_code == 201, created.text
+        execution_id = created.json()["execution"]["id"]
+        deadline = time.monotonic() + 60
+        while sum(count_marks(marks, f"slow_element-{x}") for x in xs) < 12:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+    store, _ = open_store(str(home))
+    finished_before = {
+        index for batch in store.get_map_batches(execution_id, "n0")
+        for index, outcome in zip(batch.indices, batch.outcomes, strict=True)
+        if outcome is not None and outcome.value == "SUCCEEDED"
+    }
+    store.close()
+    assert 4 <= len(finished_before) < 40
+
+    server = _serve(home, port, env)
+    try:
+        url = f"http://127.0.0.1:{port}{API}/executions/{execution_id}"
+        deadline = time.monotonic() + 90
+        while (document := httpx.get(url).json())["execution"]["phase"] in ("QUEUED", "RUNNING"):
+            assert time.monotonic() < deadline, document
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    assert document["execution"]["phase"] == "SUCCEEDED", document["execution"]
+    assert [i["value"] for i in document["execution"]["outputs"]["o0"]["items"]] == [
+        x * 10 for x in xs]
+    for index in finished_before:
+        assert count_marks(marks, f"slow_element-{index}") == 1, index
