@@ -58,7 +58,7 @@ def test_tasks_from_a_root_the_workers_lack_travel_by_value(blobs: BlobStore) ->
 
 
 def test_expander_entry_point_names_expand() -> None:
-    from updraft.engine import DYNAMIC_EXPANDER
+    from updraft.model import DYNAMIC_EXPANDER
 
     module, _, name = EXPANDER.partition(":")
     assert getattr(importlib.import_module(module), name) is expand

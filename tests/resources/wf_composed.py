@@ -287,3 +287,65 @@ def slow_element(x: int) -> int:
 @workflow
 def slow_map(xs: list[int]) -> list[int]:
     return map_task(slow_element, concurrency=4)(x=xs)
+
+
+@task
+def pid_after(x: int) -> int:
+    import time
+
+    time.sleep(0.2)
+    return os.getpid()
+
+
+@workflow
+def pids(xs: list[int]) -> list[int]:
+    return map_task(pid_after)(x=xs)
+
+
+@task(timeout=1)
+def sometimes_slow(x: int) -> int:
+    import time
+
+    if x == 3:
+        time.sleep(30)
+    return x
+
+
+@workflow
+def timed_elements(xs: list[int]) -> list[int | None]:
+    return map_task(sometimes_slow, min_success_ratio=0.5)(x=xs)
+
+
+@task
+def first_seven(x: int) -> int:
+    if x >= 7:
+        raise ValueError(f"{x} is too big")
+    return x
+
+
+@workflow
+def seven_percent(xs: list[int]) -> list[int | None]:
+    return map_task(first_seven, min_success_ratio=0.07)(x=xs)
+
+
+@workflow
+def guarded_single(x: int) -> int:
+    return guarded(x=x)
+
+
+guarded_plan = LaunchPlan.get_or_create(guarded_single, name="guarded_plan")
+
+
+@workflow
+def with_guarded_plan(x: int = -4) -> int:
+    return double(x=guarded_plan(x=x))
+
+
+@workflow
+def failing_handler(error: str) -> None:
+    broken(x=99)
+
+
+@workflow(on_failure=failing_handler)
+def handler_fails_too(x: int = 1) -> int:
+    return broken(x=x)

@@ -231,3 +231,46 @@ def test_resuming_reruns_only_the_children_that_failed(marks: Path) -> None:
     again = resume(first.execution.id, wf_composed.nested_guarded, executor="inline")
     assert again.python_outputs == 2 * (2 * -1)
     assert count_marks(marks, "guarded-2") == 1 and count_marks(marks, "guarded--1") == 2
+
+
+def test_a_small_map_of_slow_elements_spreads_over_the_workers() -> None:
+    result = run_entity(wf_composed.pids, {"xs": list(range(8))}, executor="process")
+    assert len(set(result.python_outputs)) >= 2
+
+
+def test_a_map_elements_timeout_applies_to_each_element_alone() -> None:
+    result = run_entity(wf_composed.timed_elements, {"xs": list(range(6))}, executor="process")
+    assert result.python_outputs == [0, 1, 2, None, 4, 5]
+    store, _ = local_store()
+    errors = [e for b in store.get_map_batches(result.execution.id, "n0")
+              for i, e in zip(b.indices, b.errors, strict=True) if i == 3 and e]
+    assert errors and errors[-1].kind == "TIMED_OUT"
+
+
+def test_min_success_ratio_counts_its_share_exactly() -> None:
+    result = run_entity(wf_composed.seven_percent, {"xs": list(range(100))}, executor="inline")
+    assert result.python_outputs[:8] == [0, 1, 2, 3, 4, 5, 6, None]
+
+
+def test_resuming_a_parent_resumes_the_failed_execution_its_launch_plan_started(
+    marks: Path,
+) -> None:
+    first = run_entity(wf_composed.with_guarded_plan, {"x": -4}, executor="inline")
+    assert first.execution.phase == ExecutionPhase.FAILED
+    child_id = _by_id(first.document.nodes)["n0"].child_execution
+    assert child_id is not None
+    (marks / "fixed").write_text("")
+    again = resume(first.execution.id, wf_composed.with_guarded_plan, executor="inline")
+    assert again.python_outputs == -8
+    assert _by_id(again.document.nodes)["n0"].child_execution == child_id
+    store, _ = local_store()
+    assert store.get_execution(child_id).phase == ExecutionPhase.SUCCEEDED
+    assert count_marks(marks, "guarded--4") == 2
+
+
+def test_a_failing_on_failure_workflow_keeps_the_original_error() -> None:
+    result = run_entity(wf_composed.handler_fails_too, {"x": 1}, executor="inline")
+    assert result.execution.phase == ExecutionPhase.FAILED
+    assert result.execution.error is not None
+    assert "broken on 1" in result.execution.error.message
+    assert _by_id(result.document.nodes)["on_failure"].phase == NodePhase.FAILED

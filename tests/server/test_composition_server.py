@@ -115,3 +115,24 @@ def test_recover_reuses_the_elements_and_children_that_succeeded(
     assert count_marks(marks, "guarded-5") == 1 and count_marks(marks, "guarded--6") == 2
     phases = {n["node_id"]: n["phase"] for n in recovered[nested]["nodes"]}
     assert phases["n0-0"] == "RECOVERED" and phases["n0-1"] == "SUCCEEDED"
+
+
+def test_terminating_a_map_records_its_running_elements_cancelled(
+    marks: Path, live: TestClient, project: str,  # noqa: F811
+) -> None:
+    r = live.post(f"{API}/register",
+                  json=registration_body(project, "v1", (wf_composed.slow_map,)))
+    assert r.status_code == 200, r.text
+    xs = list(range(40))
+    execution_id = _launch(live, project, wf_composed.slow_map, {"xs": xs})
+    deadline = time.monotonic() + 60
+    while sum(count_marks(marks, f"slow_element-{x}") for x in xs) < 4:
+        assert time.monotonic() < deadline, "the map never started"
+        time.sleep(0.05)
+    terminated = live.post(f"{API}/executions/{execution_id}/terminate", json={"reason": "stop"})
+    assert terminated.status_code == 200, terminated.text
+    assert _wait(live, execution_id)["execution"]["phase"] == "ABORTED"
+    elements = live.get(f"{API}/executions/{execution_id}/nodes/n0/elements",
+                        params={"limit": 100}).json()["elements"]
+    assert {e["phase"] for e in elements} <= {"SUCCEEDED", "ABORTED", "QUEUED"}, elements
+    assert "RUNNING" not in {e["phase"] for e in elements}

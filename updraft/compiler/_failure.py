@@ -14,6 +14,7 @@ from typing import Any
 from updraft.compiler._errors import CompileError
 from updraft.model import (
     FAILURE_POLICIES,
+    ON_FAILURE_NODE,
     Binding,
     InputRef,
     LiteralType,
@@ -26,7 +27,7 @@ from updraft.sdk import PythonTask
 from updraft.types import InputInfo, describe, is_assignable
 
 #: The id of the handler's node, and the input that receives the error message.
-ON_FAILURE_ID = "on_failure"
+ON_FAILURE_ID = ON_FAILURE_NODE
 ERROR_INPUT = "error"
 
 

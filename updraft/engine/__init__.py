@@ -4,15 +4,12 @@ The engine never imports the SDK or the compiler: it reaches a task through its 
 (or its pickled function) and knows workflows only as `WorkflowSpec`s.
 """
 
-from updraft.engine._composite import ON_FAILURE_NODE
 from updraft.engine._expand import initial_nodes
-from updraft.engine._reconciler import DYNAMIC_EXPANDER, Engine, Listener, abort_recorded
+from updraft.engine._reconciler import Engine, Listener, abort_recorded
 from updraft.engine._recover import recovered_state
 from updraft.engine._state import RunState
 
 __all__ = [
-    "DYNAMIC_EXPANDER",
-    "ON_FAILURE_NODE",
     "Engine",
     "Listener",
     "RunState",

@@ -16,11 +16,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from updraft.engine._conditions import ConditionError, choose
 from updraft.engine._expand import expand, initial_nodes, node_kind
-from updraft.engine._map import ElementOutcome, MapInputError, MapRun
+from updraft.engine._map import LOOKUP_CHUNK, MAX_BATCH, ElementOutcome, MapInputError, MapRun
 from updraft.engine._state import RunState
 from updraft.model import (
+    ON_FAILURE_NODE,
     AttemptRequest,
     AttemptResult,
     Binding,
@@ -29,6 +32,7 @@ from updraft.model import (
     Execution,
     ExecutionPhase,
     Literal,
+    MapBatch,
     NodeExecution,
     NodePhase,
     NodeSpec,
@@ -46,8 +50,6 @@ from updraft.store._interface import CachePut, NotFoundError
 if TYPE_CHECKING:
     from updraft.engine._reconciler import Engine
 
-#: The id of the node that runs a workflow's on_failure handler.
-ON_FAILURE_NODE = "on_failure"
 
 
 def _now() -> datetime:
@@ -245,6 +247,7 @@ def _start_launch_plan(engine: Engine, state: RunState, node_id: str, spec: Node
         sub = _subworkflow(state, node_id)
         digest = content_hash(sub)
         engine.store.put_workflow_spec(digest, sub)
+        registered = parent.workflow_id
         child = Execution(
             id=child_id,
             workflow=sub.name,
@@ -252,6 +255,14 @@ def _start_launch_plan(engine: Engine, state: RunState, node_id: str, spec: Node
             inputs=state.node_inputs(node_id),
             created_at=_now(),
             launched_by="parent",
+            # Registered together with the parent: the same project, domain and version.
+            workflow_id=(
+                msgspec.structs.replace(registered, name=sub.name) if registered else None
+            ),
+            launch_plan=(
+                msgspec.structs.replace(registered, name=spec.launch_plan)
+                if registered and spec.launch_plan else None
+            ),
             labels=dict(parent.labels),
             project=parent.project,
             domain=parent.domain,
@@ -268,10 +279,14 @@ def _start_launch_plan(engine: Engine, state: RunState, node_id: str, spec: Node
     record.child_execution = child_id
     engine._node_changed(state, record, NodePhase.RUNNING, detail=f"started execution {child_id}")
     state.child_executions[child_id] = node_id
-    if child.phase.terminal:
+    if child.phase == ExecutionPhase.SUCCEEDED:
         child_execution_ended(engine, state, child)
-    elif engine.state(child_id) is None:
-        engine.add(child_id)
+        return
+    # Running, or ended without success in an earlier run of the parent (a resumed parent
+    # resumes its child, which reruns only what did not succeed).
+    driven = engine.add(child_id)
+    if driven.execution.phase.terminal:
+        child_execution_ended(engine, state, driven.execution)
 
 
 def child_execution_ended(engine: Engine, state: RunState, child: Execution) -> None:
@@ -318,12 +333,13 @@ def _serve_from_cache(engine: Engine, state: RunState, run: MapRun) -> None:
     keys = {index: _element_key(state, run, index) for index in run.pending}
     hits: dict[int, dict[str, Literal]] = {}
     ordered = list(keys.items())
-    for start_at in range(0, len(ordered), 500):
-        chunk = ordered[start_at:start_at + 500]
+    for start_at in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start_at:start_at + LOOKUP_CHUNK]
         found = engine.store.cache_lookup([key for _, key in chunk])
         hits.update({index: found[key] for index, key in chunk if key in found})
-    for start_at in range(0, len(hits), 1000):
-        part = dict(list(hits.items())[start_at:start_at + 1000])
+    found_hits = list(hits.items())
+    for start_at in range(0, len(found_hits), MAX_BATCH):
+        part = dict(found_hits[start_at:start_at + MAX_BATCH])
         engine._tick_of(state).batches.append(run.cache_hits(part))
 
 
@@ -334,7 +350,8 @@ def feed_map(engine: Engine, state: RunState, node_id: str) -> None:
     limit = state.execution.max_parallelism
     workers = engine.executor.parallelism()
     requests: list[AttemptRequest] = []
-    while run.can_start() and not (limit and len(state.running) >= limit):
+    while (run.can_start() and len(run.in_flight) < run.max_in_flight(workers)
+           and not (limit and len(state.running) >= limit)):
         indices = run.take(run.batch_size(workers))
         attempt_id = f"{state.execution.id}/{node_id}/b{run.next_batch}"
         batch = run.open_batch(attempt_id, indices)
@@ -350,15 +367,11 @@ def feed_map(engine: Engine, state: RunState, node_id: str) -> None:
 
 
 def _with_elements(template: AttemptRequest, run: MapRun, indices: list[int]) -> AttemptRequest:
-    import msgspec
-
-    timeout = template.timeout_s * len(indices) if template.timeout_s else None
     return msgspec.structs.replace(
         template,
         inputs=run.fixed,
         elements=tuple(run.element_inputs(i) for i in indices),
         element_indices=tuple(indices),
-        timeout_s=timeout,
     )
 
 
@@ -386,6 +399,7 @@ def map_result(engine: Engine, state: RunState, node_id: str, result: AttemptRes
         log_uri=result.log_uri,
         system_retries=engine.system_retries,
         whole_batch=whole and len(batch.indices) > 1,
+        elapsed_s=max(0.0, result.ended_at - result.started_at) if result.started_at else 0.0,
     )
     tick = engine._tick_of(state)
     tick.batches.append(finished)
@@ -462,10 +476,26 @@ def start_handler(engine: Engine, state: RunState, handler: NodeSpec, error: Err
     state.ready.append(ON_FAILURE_NODE)
 
 
+def close_batch(batch: MapBatch, ended_at: float) -> bool:
+    """Record the elements of a map batch that had not ended as CANCELLED; False when the
+    batch had ended already."""
+    if all(outcome is not None for outcome in batch.outcomes):
+        return False
+    batch.outcomes = [Outcome.CANCELLED if o is None else o for o in batch.outcomes]
+    batch.ended_at = batch.ended_at or ended_at
+    return True
+
+
 def abort_children(engine: Engine, state: RunState, reason: str) -> None:
-    """Abort the executions that this one's launch plan nodes started."""
+    """Abort the executions that this one's launch plan nodes started, and record the map
+    batches still running as cancelled."""
     children = list(state.child_executions)
     state.child_executions.clear()
+    now = _now().timestamp()
+    for run in state.maps.values():
+        for batch in run.in_flight.values():
+            close_batch(batch, now)
+            engine._tick_of(state).batches.append(batch)
     state.maps.clear()
     for child_id in children:
         child = engine.state(child_id)

@@ -27,18 +27,25 @@ from updraft.model import (
     Scalar,
     TaskSpec,
     UnionValue,
+    required_successes,
 )
 
 #: The most elements one batch carries: large enough to amortise an attempt, small enough
 #: that progress shows and a batch result stays a few hundred kilobytes.
 MAX_BATCH = 1000
-#: The fewest elements a batch carries while more are pending: below this, the attempt's
-#: own cost (a message each way, a result to record) outweighs trivial elements.
-MIN_BATCH = 64
+#: The fewest elements a batch carries, while enough are pending, once elements have shown
+#: they take under `FAST_ELEMENT_S`: below this, an attempt's own cost (a message each way,
+#: a result to record) outweighs such elements.
+FAST_BATCH = 256
+FAST_ELEMENT_S = 0.002
 #: Cache lookups go to the store this many keys at a time.
-_LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 500
 
 PENDING, RUNNING, SUCCEEDED, FAILED = 0, 1, 2, 3
+
+_RETRYABLE = (Outcome.USER_ERROR, Outcome.TIMED_OUT, Outcome.OOM)
+#: What a batch failing as a whole says about the batch, not about any one element in it.
+_SHARED_FAILURES = (Outcome.SYSTEM_ERROR, Outcome.TIMED_OUT, Outcome.OOM)
 
 #: How one element ended: its outcome, outputs (when it succeeded) and error (when not).
 ElementOutcome = tuple[Outcome, dict[str, Literal] | None, ErrorInfo | None]
@@ -73,6 +80,8 @@ class MapRun:
     failed: int = 0
     cached_count: int = 0
     running: int = 0
+    #: Whether finished batches showed elements taking under `FAST_ELEMENT_S` each.
+    fast: bool = False
     system_failures: list[int] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -146,15 +155,31 @@ class MapRun:
         return {name: items[index] for name, items in self.columns.items()}
 
     def batch_size(self, workers: int) -> int:
-        """How many pending elements the next batch takes: about a quarter of each worker's
-        share of what is pending, so that the work spreads and the last batches are small,
-        within `MIN_BATCH`..`MAX_BATCH` and what ``concurrency`` leaves free."""
+        """How many pending elements the next batch takes.
+
+        About an eighth of each worker's share of what is pending, so that work spreads
+        over the workers and the last batches are small; once elements have proved fast,
+        at least `FAST_BATCH` (an attempt's own cost would dominate otherwise); one element
+        when the task has a timeout, which is per element; never over `MAX_BATCH` or what
+        ``concurrency`` leaves free, split over the workers.
+        """
         pending = len(self.pending)
-        size = max(MIN_BATCH, math.ceil(pending / (4 * max(1, workers))))
-        size = min(size, MAX_BATCH, max(1, pending))
+        if pending == 0 or self.task.timeout_s:
+            return 1
+        workers = max(1, workers)
+        size = math.ceil(pending / (4 * workers))
+        if self.fast:
+            size = max(size, min(FAST_BATCH, math.ceil(pending / workers)))
+        size = min(size, MAX_BATCH)
         if self.spec.concurrency:
-            size = min(size, max(1, self.spec.concurrency - self.running))
-        return size
+            share = math.ceil(self.spec.concurrency / workers)
+            size = min(size, share, max(1, self.spec.concurrency - self.running))
+        return max(1, size)
+
+    def max_in_flight(self, workers: int) -> int:
+        """Batches worth having at the executor at once: two per worker. Later batches are
+        sized when earlier ones have shown how fast elements are."""
+        return 2 * max(1, workers)
 
     def can_start(self) -> bool:
         """Whether another batch may start now (``concurrency`` caps elements in flight)."""
@@ -234,9 +259,15 @@ class MapRun:
         log_uri: str,
         system_retries: int,
         whole_batch: bool = False,
+        elapsed_s: float = 0.0,
     ) -> tuple[MapBatch, list[int]]:
-        """Apply how each element of a finished batch ended; ``whole_batch`` says the batch
-        failed as one (its worker died, it timed out), so its elements retry alone.
+        """Apply how each element of a finished batch ended.
+
+        ``whole_batch`` says the batch failed as one: its worker died, ran out of memory or
+        time with several elements in it. That is no element's own failure yet, so each is
+        retried alone without using its retries (within the system budget, as for a node);
+        an element failing alone then counts as usual. ``elapsed_s`` is how long the worker
+        spent on the batch, which tells whether elements are fast.
 
         Returns:
             The batch as finished, and the indices of the elements that succeeded (their
@@ -244,6 +275,8 @@ class MapRun:
         """
         batch = self.in_flight.pop(attempt_id)
         self.running -= len(batch.indices)
+        if elapsed_s > 0 and not whole_batch:
+            self.fast = elapsed_s / len(batch.indices) < FAST_ELEMENT_S
         succeeded: list[int] = []
         for position, (outcome, outputs, error) in enumerate(outcomes):
             index = batch.indices[position]
@@ -258,18 +291,17 @@ class MapRun:
                 succeeded.append(index)
                 continue
             self.errors[index] = error
-            if outcome == Outcome.SYSTEM_ERROR:
+            shared = whole_batch and outcome in _SHARED_FAILURES
+            if outcome == Outcome.SYSTEM_ERROR or shared:
                 self.system_failures[index] += 1
                 retry = self.system_failures[index] <= system_retries
             else:
-                retry = (
-                    outcome in (Outcome.USER_ERROR, Outcome.TIMED_OUT, Outcome.OOM)
-                    and self.attempts[index] <= self.task.retries
-                )
+                user_failures = self.attempts[index] - self.system_failures[index]
+                retry = outcome in _RETRYABLE and user_failures <= self.task.retries
             if retry:
                 self.status[index] = PENDING
                 self.pending.append(index)
-                if whole_batch:
+                if shared:
                     self.solo.add(index)
             else:
                 self.status[index] = FAILED
@@ -297,7 +329,7 @@ class MapRun:
         failed = [i for i in range(self.size) if self.status[i] != SUCCEEDED]
         succeeded = self.size - len(failed)
         ratio = self.spec.min_success_ratio
-        if failed and (ratio >= 1.0 or succeeded < ratio * self.size):
+        if failed and succeeded < required_successes(ratio, self.size):
             first = failed[0]
             cause = self.errors[first]
             needed = (

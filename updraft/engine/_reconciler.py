@@ -14,10 +14,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from updraft.engine import _composite
-from updraft.engine._composite import ON_FAILURE_NODE
 from updraft.engine._state import RunState
 from updraft.engine.executors import Executor
 from updraft.model import (
+    DYNAMIC_EXPANDER,
+    ON_FAILURE_NODE,
     AttemptRequest,
     AttemptResult,
     CacheStatus,
@@ -32,11 +33,6 @@ from updraft.model import (
     TaskAttempt,
 )
 from updraft.store._interface import CachePut, MetadataStore, Tick
-
-#: The function a worker calls to build a dynamic task's sub-workflow; the engine names it
-#: and never imports it (DESIGN: the runner expands dynamic nodes).
-DYNAMIC_EXPANDER = "updraft.runner._dynamic:expand"
-
 
 #: Called with each node whose state changed, and with None when the execution changed.
 Listener = Callable[[RunState, NodeExecution | None], None]
@@ -138,7 +134,8 @@ class Engine:
         """
         execution = self.store.get_execution(execution_id)
         spec = self.store.get_workflow_spec(execution.spec_hash)
-        nodes = self.store.get_nodes(execution_id)
+        # A failure handler that ran before runs afresh if the resumed run fails again.
+        nodes = [n for n in self.store.get_nodes(execution_id) if not _in_handler(n.node_id)]
         reset = []
         # Children of a node that finished keep their record as it is (an arm not taken
         # stays SKIPPED); the rest run again.
@@ -175,7 +172,11 @@ class Engine:
 
     def add(self, execution_id: str) -> RunState:
         """Start driving an execution (new or interrupted) alongside the others; `step`
-        then advances all of them."""
+        then advances all of them. An execution this engine drives already is left as it
+        is (a launch plan's child execution may be claimed after its parent added it)."""
+        driven = self._runs.get(execution_id)
+        if driven is not None:
+            return driven
         state = self.load(execution_id)
         if state.execution.phase == ExecutionPhase.SUCCEEDED:
             return state
@@ -454,7 +455,8 @@ class Engine:
         node.phase = phase
         node.mark_ended(_now())
         self._node_changed(state, node, phase, detail=error.message)
-        if node_id == ON_FAILURE_NODE:
+        if _in_handler(node_id):
+            # The handler's own failure ends it; the execution keeps the error it had.
             self._node_done(state, node_id, ok=False)
             return
         if state.spec.failure_policy != "fail_immediately":
@@ -610,6 +612,11 @@ class Engine:
             del self._ticks[execution_id]
 
 
+def _in_handler(node_id: str) -> bool:
+    """Whether a node is the on_failure handler or one of its children."""
+    return node_id == ON_FAILURE_NODE or node_id.startswith(ON_FAILURE_NODE + "-")
+
+
 def _execution_error(node: NodeExecution, error: ErrorInfo) -> ErrorInfo:
     return ErrorInfo(
         kind=error.kind,
@@ -650,6 +657,9 @@ def abort_recorded(store: MetadataStore, execution_id: str, reason: str) -> Exec
                 Event(execution_id, NodePhase.ABORTED.value, time.time(), node.node_id,
                       node.attempts, reason)
             )
+    for batch in store.get_map_batches(execution_id):
+        if _composite.close_batch(batch, now.timestamp()):
+            tick.batches.append(batch)
     execution.phase = ExecutionPhase.ABORTED
     execution.ended_at = now
     execution.error = ErrorInfo(kind="ABORTED", message=reason)

@@ -49,8 +49,10 @@ from updraft.model._literals import (
 from updraft.model._protocols import BlobIO
 from updraft.model._specs import (
     COMPARISONS,
+    DYNAMIC_EXPANDER,
     FAILURE_POLICIES,
     NODE_KINDS,
+    ON_FAILURE_NODE,
     SCHEMA_VERSION,
     TASK_KINDS,
     Binding,
@@ -77,6 +79,7 @@ from updraft.model._specs import (
     condition_refs,
     node_outputs,
     optional_of,
+    required_successes,
 )
 from updraft.model._validate import SpecError, topological_order, validate_workflow
 
@@ -86,9 +89,11 @@ __all__ = [
     "CATCH_UP_POLICIES",
     "COMPARISONS",
     "DOMAINS",
+    "DYNAMIC_EXPANDER",
     "ENTITY_KINDS",
     "FAILURE_POLICIES",
     "NODE_KINDS",
+    "ON_FAILURE_NODE",
     "SCHEMA_VERSION",
     "TASK_KINDS",
     "AttemptRequest",
@@ -149,6 +154,7 @@ __all__ = [
     "literals_hash",
     "node_outputs",
     "optional_of",
+    "required_successes",
     "topological_order",
     "validate_workflow",
 ]

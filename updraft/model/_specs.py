@@ -6,6 +6,8 @@ them; none of those is imported here.
 
 from __future__ import annotations
 
+import math
+
 import msgspec
 
 from updraft.model._literals import Literal, LiteralType
@@ -120,6 +122,14 @@ class MapBinding(msgspec.Struct, frozen=True, tag="map"):
 Binding = InputRef | OutputRef | ValueBinding | ListBinding | MapBinding
 
 
+#: The entry point (``module:function``) a worker calls to build a dynamic task's
+#: sub-workflow: ``expand(function, kwargs, request, blob_io) -> WorkflowSpec``. The engine
+#: reaches it by this name and never imports it (DESIGN: the runner expands dynamic nodes).
+DYNAMIC_EXPANDER = "updraft.runner._dynamic:expand"
+
+#: The id of the node that runs a workflow's ``on_failure`` handler.
+ON_FAILURE_NODE = "on_failure"
+
 #: What a node does: call a task, map a task over lists, run a subworkflow's nodes as its
 #: children, start a launch plan as a child execution, or pick one of several branches.
 NODE_KINDS = ("task", "map", "subworkflow", "launchplan", "branch")
@@ -140,6 +150,12 @@ class MapSpec(msgspec.Struct, frozen=True, omit_defaults=True):
     mapped: tuple[str, ...]
     concurrency: int | None = None
     min_success_ratio: float = 1.0
+
+
+def required_successes(min_success_ratio: float, total: int) -> int:
+    """How many of ``total`` map elements must succeed for the map to succeed: the ratio's
+    share rounded up, tolerant of float error (0.07 of 100 is 7, not 8)."""
+    return min(total, max(0, math.ceil(min_success_ratio * total - 1e-9)))
 
 
 class NodeOverrides(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar, overload
 
+from updraft.model import DYNAMIC_EXPANDER
 from updraft.sdk._resources import Resources
 from updraft.sdk._task import PythonTask
 
@@ -21,7 +22,7 @@ R = TypeVar("R")
 
 #: The entry point (``module:function``) that expands a dynamic task into a workflow spec:
 #: ``expand(function, kwargs, request, blob_io) -> WorkflowSpec``.
-EXPANDER = "updraft.runner._dynamic:expand"
+EXPANDER = DYNAMIC_EXPANDER
 
 
 @overload

@@ -9,10 +9,10 @@ it loops over the elements here, so task logic stays testable without an engine.
 from __future__ import annotations
 
 import functools
-import math
 import sys
 from typing import Any
 
+from updraft.model import required_successes
 from updraft.sdk._task import PythonTask
 from updraft.sdk._tracing import active_tracer
 
@@ -105,7 +105,7 @@ class MapTask:
             for name in columns:
                 columns[name].append(named[name])
         succeeded = count - len(failures)
-        needed = math.ceil(self.min_success_ratio * count - 1e-9)
+        needed = required_successes(self.min_success_ratio, count)
         if succeeded < needed:
             raise RuntimeError(
                 f"{where}: {succeeded} of {count} elements succeeded, but min_success_ratio "
