@@ -327,3 +327,16 @@ def test_an_executor_dropped_without_close_releases_workers_and_pipes(
     assert workers and all(_wait_gone(w.pid, 5) for w in workers)
     assert not os.path.exists(files)
     assert _open_fds() <= before
+
+
+def test_a_long_attempt_does_not_hold_back_attempts_submitted_with_it(
+    blob_root: str, make_request: MakeRequest, run_all: RunAll
+) -> None:
+    # Attempts of unknown length go to workers one at a time: had the short ones been
+    # batched behind the long one, they would end after it although a worker was free.
+    with ProcessExecutor(blob_root, max_workers=2) as executor:
+        long = make_request("nap", seconds=3.0)
+        short = [make_request("nap", seconds=0.2) for _ in range(3)]
+        results = run_all(executor, [long, *short], 60)
+    assert all(results[s.id].ended_at < results[long.id].ended_at for s in short)
+    assert {results[s.id].worker_id for s in short} != {results[long.id].worker_id}

@@ -64,6 +64,10 @@ _log = logging.getLogger("updraft.engine")
 _MAX_BATCH = 256
 #: Batches a worker may hold at once, so it never waits for the next one.
 _BATCHES_AHEAD = 2
+#: An attempt shorter than this proves its worker quick. Attempts of unknown length go one
+#: at a time to workers not proven quick: attempts sent together run one after another, so
+#: a long one would hold the others back while another worker is free or soon free.
+_QUICK_S = 0.05
 #: How many attempts per worker `capacity` invites the engine to submit.
 _AHEAD_PER_WORKER = _MAX_BATCH * _BATCHES_AHEAD
 #: An attempt run again this many times because workers died around it fails instead.
@@ -363,6 +367,9 @@ class ProcessExecutor(Executor):
             return
         del self._inflight[result.attempt_id]
         worker.runs += 1
+        now = time.time()
+        worker.quick = now - max(sent.sent_at, worker.last_result) < _QUICK_S
+        worker.last_result = now
         left = worker.batch_left[sent.seq] - 1
         if left:
             worker.batch_left[sent.seq] = left
@@ -391,11 +398,12 @@ class ProcessExecutor(Executor):
         own = [w for w in self._workers.values()
                if w.code_version == version and not w.retiring]
         accepting = [w for w in own if w.ready and not w.alone
-                     and len(w.batch_left) < _BATCHES_AHEAD]
+                     and len(w.batch_left) < _BATCHES_AHEAD
+                     and (not w.batch_left or w.quick)]
         accepting.sort(key=lambda w: len(w.batch_left))
         for worker in accepting:
             while (queue and len(worker.batch_left) < _BATCHES_AHEAD and not worker.alone
-                   and not worker.retiring):
+                   and not worker.retiring and (not worker.batch_left or worker.quick)):
                 head = queue[0]
                 if head.cancelled:
                     queue.popleft()
@@ -459,6 +467,8 @@ class ProcessExecutor(Executor):
     def _send_batch(self, worker: WorkerProcess, queue: collections.deque[_Queued],
                     n_workers: int) -> bool:
         size = min(_MAX_BATCH, max(1, math.ceil(len(queue) / max(1, n_workers))))
+        if not worker.quick:
+            size = 1
         chunk: list[_Queued] = []
         cpu, mem = 0.0, 0
         while queue and len(chunk) < size:

@@ -108,6 +108,11 @@ class WorkerProcess:
         self.outstanding: dict[str, Sent] = {}
         #: Attempts not yet finished per batch sequence number.
         self.batch_left: dict[int, int] = {}
+        #: When (epoch seconds) the worker last finished an attempt.
+        self.last_result = 0.0
+        #: Whether its last attempt took under the executor's quick threshold: only such a
+        #: worker gets several attempts in one batch, or a batch ahead of the one it runs.
+        self.quick = False
         self.seq = 0
         self.alone = False
         self.held_cpu = 0.0
