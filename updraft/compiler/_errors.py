@@ -31,3 +31,8 @@ class CompileError(TypeError):
         self.location = location
         prefix = f"{location.file}:{location.line}: " if location else ""
         super().__init__(prefix + message)
+
+
+# Users meet it as `updraft.CompileError` (also in a dynamic task's error, which names the
+# exception's module), not by its private module.
+CompileError.__module__ = "updraft"

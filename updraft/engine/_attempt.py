@@ -379,11 +379,12 @@ def _run_elements(request: AttemptRequest, task: _Resolved, common: dict[str, ob
     succeeded = Outcome.SUCCEEDED
     indices = request.element_indices or range(len(request.elements))
     for position, element in enumerate(request.elements):
+        index = indices[position]
         try:
             kwargs = common.copy()
             _convert_inputs(request, task, element, blob_io, kwargs)
             _check_complete(request, task, kwargs)
-            context = TaskContext(execution_id, f"{node_id}-{indices[position]}", attempt, workdir,
+            context = TaskContext(execution_id, f"{node_id}-{index}", attempt, workdir,
                                   _TASK_LOGGER)
             try:
                 with task_context(context):
@@ -391,7 +392,7 @@ def _run_elements(request: AttemptRequest, task: _Resolved, common: dict[str, ob
             except MemoryError as exc:
                 raise _Failure(
                     Outcome.OOM,
-                    f"task {request.task_name!r}, element {position} ran out of memory "
+                    f"task {request.task_name!r}, element {index} ran out of memory "
                     f"({_exception_line(exc)})",
                     user_traceback(exc),
                 ) from exc
@@ -404,11 +405,11 @@ def _run_elements(request: AttemptRequest, task: _Resolved, common: dict[str, ob
             append(_element_failed(failure.outcome, failure.message, failure.tb))
         except MemoryError as exc:
             append(_element_failed(
-                Outcome.OOM, f"task {request.task_name!r}, element {position} ran out of "
+                Outcome.OOM, f"task {request.task_name!r}, element {index} ran out of "
                 f"memory ({_exception_line(exc)})", user_traceback(exc)))
         except Exception as exc:
             append(_element_failed(
-                Outcome.SYSTEM_ERROR, f"task {request.task_name!r}, element {position}: the "
+                Outcome.SYSTEM_ERROR, f"task {request.task_name!r}, element {index}: the "
                 f"engine failed around the task ({_exception_line(exc)})",
                 "".join(traceback.format_exception(exc))))
     return results
