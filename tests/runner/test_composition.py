@@ -274,3 +274,27 @@ def test_a_failing_on_failure_workflow_keeps_the_original_error() -> None:
     assert result.execution.error is not None
     assert "broken on 1" in result.execution.error.message
     assert _by_id(result.document.nodes)["on_failure"].phase == NodePhase.FAILED
+
+
+def test_a_parent_learns_the_end_of_a_child_execution_another_engine_took_over() -> None:
+    from updraft.engine import Engine
+    from updraft.engine.executors import InlineExecutor
+    from updraft.runner import create_execution
+
+    store, blobs = local_store()
+    parent = create_execution(wf_composed.with_plan, {"a": 2}, store, blobs)
+    here = Engine(store, InlineExecutor(blobs), blobs.root)
+    state = here.add(parent.id)
+    child_id = f"{parent.id}-n0"
+    while here.state(child_id) is None:
+        here.step(idle_wait=0.01)
+    here.drop(child_id)  # its lease lapsed: another engine drives it now
+    elsewhere = Engine(store, InlineExecutor(blobs), blobs.root)
+    assert elsewhere.run(child_id).phase == ExecutionPhase.SUCCEEDED
+    for _ in range(500):
+        if state.execution.phase.terminal:
+            break
+        here.step(idle_wait=0.01)
+    here.flush()
+    assert state.execution.phase == ExecutionPhase.SUCCEEDED
+    assert store.get_execution(parent.id).outputs == state.execution.outputs

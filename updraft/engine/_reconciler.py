@@ -216,6 +216,8 @@ class Engine:
             progressed = True
         if not progressed:
             for state in list(self._runs.values()):
+                if state.child_executions and not state.execution.phase.terminal:
+                    progressed = self._poll_children(state) or progressed
                 if not (state.execution.phase.terminal or state.running or state.ready
                         or state.child_executions):
                     self._stalled(state)
@@ -232,6 +234,24 @@ class Engine:
         if not progressed:
             self.executor.wait(self.tick_seconds - age)
         return []
+
+    def _poll_children(self, state: RunState) -> bool:
+        """Read the recorded phase of child executions another engine drives (it took them
+        over when this one's lease lapsed): their end is not reported here otherwise.
+        At most once a second per execution, when nothing else is going on."""
+        now = time.monotonic()
+        if now - state.children_polled < 1.0:
+            return False
+        state.children_polled = now
+        ended = False
+        for child_id in list(state.child_executions):
+            if child_id in self._runs:
+                continue
+            child = self.store.get_execution(child_id)
+            if child.phase.terminal:
+                _composite.child_execution_ended(self, state, child)
+                ended = True
+        return ended
 
     def flush(self) -> None:
         """Commit every pending change now."""

@@ -106,6 +106,8 @@ class RunState:
     final_error: ErrorInfo | None = None
     #: Whether the workflow's on_failure node was started.
     handler_started: bool = False
+    #: When (monotonic) the phases of child executions driven elsewhere were last read.
+    children_polled: float = 0.0
 
     def user_failures(self, node: NodeExecution) -> int:
         """Attempts that failed for the task's own reasons since this run (re)started."""

@@ -285,7 +285,10 @@ class TimelineBar(BaseModel):
     outputs came from an earlier execution, or the phase of a launch plan node (attempt 0,
     spanning the child execution it started). ``cache`` is true for a node served from the
     cache (no attempt ran; the bar spans the lookup). A map node has one bar per batch of
-    elements: ``batch`` is its number and ``elements`` how many it holds.
+    elements: ``batch`` is its number, ``elements`` how many it holds and ``failed`` how many
+    of them ended in failure (a batch can succeed in part). ``span`` marks the bar of a node
+    that runs other nodes (a subworkflow, conditional or dynamic node): attempt 0, the node's
+    phase as ``outcome``, from its start to its end; its children's bars show the work.
     """
 
     node_id: str
@@ -298,6 +301,8 @@ class TimelineBar(BaseModel):
     end: float | None
     batch: int | None = None
     elements: int | None = None
+    failed: int | None = None
+    span: bool = False
 
 
 class ExecutionTimeline(BaseModel):

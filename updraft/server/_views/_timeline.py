@@ -3,10 +3,11 @@
 Attempts come from each node's recorded history, so retries are separate bars with their
 outcomes; a node served from the cache, which ran no attempt, gets one bar marked as a cache
 hit, a node recovered from an earlier execution one marked RECOVERED, and a launch plan node
-one spanning its child execution, marked with its phase. A map node gets
-one bar per stored batch of elements instead of one per element. Nodes that run other nodes
-(subworkflows, conditionals, dynamic nodes after they built their workflow) have no bar of
-their own beyond their attempts: their children's bars show the work.
+one spanning its child execution, marked with its phase. A map node gets one bar per stored
+batch of elements instead of one per element, with how many of them failed. A node that
+runs other nodes (a subworkflow, a conditional, a dynamic node once it built its workflow)
+gets a span from its start to its end besides its attempts, so that a conditional that
+failed before any child ran still shows when it ran and how it ended.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from updraft.store import MetadataStore
 
 #: A node that starts a child execution: one bar spans it, as no attempt of its own runs.
 LAUNCH_PLAN_KIND = "launchplan"
+
+#: Kinds of node that run other nodes in the same execution (a dynamic node is one once it
+#: has children).
+_PARENT_KINDS = frozenset({"subworkflow", "branch"})
+
+#: Element outcomes that are not failures: a cancelled element was stopped, not broken.
+_NOT_FAILED = frozenset({Outcome.SUCCEEDED, Outcome.CANCELLED})
 
 
 def build_timeline(store: MetadataStore, records: Records) -> ExecutionTimeline:
@@ -34,6 +42,9 @@ def build_timeline(store: MetadataStore, records: Records) -> ExecutionTimeline:
         if found:
             bars.extend(_batch_bar(record, b) for b in found if epoch(b.started_at) is not None)
         else:
+            runs_others = record.kind in _PARENT_KINDS or record.node_id in records.children
+            if runs_others and record.phase != NodePhase.RECOVERED:  # that has its own bar
+                bars.extend(_span_bar(record))
             bars.extend(_node_bars(record))
     bars.sort(key=lambda b: (b.start, b.node_id))
     start = epoch(execution.started_at) or epoch(execution.created_at)
@@ -89,11 +100,27 @@ def _node_bars(record: NodeExecution) -> list[TimelineBar]:
     )]
 
 
+def _span_bar(record: NodeExecution) -> list[TimelineBar]:
+    """The span of a node that runs others, once it started: to its end, or open while it
+    runs (a node that ended without an end time spans nothing)."""
+    start = epoch(record.started_at)
+    if start is None:
+        return []
+    end = epoch(record.ended_at)
+    running = record.phase in (NodePhase.QUEUED, NodePhase.RUNNING)
+    return [TimelineBar(
+        node_id=record.node_id, name=record.name, parent=record.parent, attempt=0,
+        outcome="RUNNING" if running else record.phase.value, cache=False, start=start,
+        end=end if end is not None or running else start, span=True,
+    )]
+
+
 def _batch_bar(record: NodeExecution, batch: MapBatch) -> TimelineBar:
     start = epoch(batch.started_at) or 0.0
     end = epoch(batch.ended_at)
     failed = sorted({o.value for o in batch.outcomes if o is not None} - {"SUCCEEDED"})
     outcome = "RUNNING" if end is None else (failed[0] if failed else Outcome.SUCCEEDED.value)
+    broken = sum(1 for o in batch.outcomes if o is not None and o not in _NOT_FAILED)
     return TimelineBar(
         node_id=record.node_id,
         name=record.name,
@@ -105,4 +132,5 @@ def _batch_bar(record: NodeExecution, batch: MapBatch) -> TimelineBar:
         end=end,
         batch=batch.batch,
         elements=len(batch.indices),
+        failed=broken,
     )

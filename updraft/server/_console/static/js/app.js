@@ -49,6 +49,8 @@ function onContextChange() {
   const ctx = getContext();
   go(currentRoute === "registry" ? paths.registry(ctx) : paths.executions(ctx));
 }
+// A page may set the context itself (an execution's page sets its project and domain).
+window.addEventListener("updraft:context", syncNav);
 projectSelect.addEventListener("change", onContextChange);
 domainSelect.addEventListener("change", onContextChange);
 

@@ -12,9 +12,16 @@ export function getContext() {
   return { ...current };
 }
 
+/** Look at `project` and `domain` from now on; the top bar follows (an "updraft:context"
+ * event on window), so that a page showing another domain's execution never leaves the bar
+ * and its links on the domain seen before. */
 export function setContext(project, domain) {
+  const before = `${current.project}/${current.domain}`;
   current = { project: project || current.project, domain: domain || current.domain };
   localStorage.setItem(KEY, JSON.stringify(current));
+  if (`${current.project}/${current.domain}` !== before) {
+    window.dispatchEvent(new CustomEvent("updraft:context", { detail: getContext() }));
+  }
 }
 
 /** Paths of the pages that belong to a project and domain. */

@@ -64,3 +64,8 @@ export function formatBytes(n) {
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
   return `${n < 10 && i > 0 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
 }
+
+/** "1 node", "1,000 nodes": a count with its noun, plural unless the count is one. */
+export function plural(count, noun, nouns = `${noun}s`) {
+  return `${Number(count).toLocaleString()} ${count === 1 ? noun : nouns}`;
+}

@@ -10,11 +10,40 @@ const TERMINAL = new Set(["SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT", "SKIPPE
 
 export const isTerminal = (phase) => TERMINAL.has(phase);
 
+/** A phase as people read it: "timed out". */
+export function phaseText(phase) {
+  return (phase || "QUEUED").replace("_", " ").toLowerCase();
+}
+
 /** A pill with the phase's colour. */
 export function phaseBadge(phase, testid = "phase") {
   const p = phase || "QUEUED";
-  return h("span", { class: `badge phase-${p.toLowerCase()}`, testid, dataset: { phase: p } },
-    p.replace("_", " ").toLowerCase());
+  return h("span", { class: `badge phase-${p.toLowerCase()}`, testid, dataset: { phase: p } }, phaseText(p));
+}
+
+/** The phase whose colour an attempt's outcome takes: errors are failures, a cancelled
+ * attempt is what an aborted node shows. */
+const OUTCOME_PHASE = {
+  SUCCEEDED: "SUCCEEDED", RUNNING: "RUNNING", RECOVERED: "RECOVERED", TIMED_OUT: "TIMED_OUT",
+  CANCELLED: "ABORTED", ABORTED: "ABORTED",
+};
+const OUTCOME_TEXT = { USER_ERROR: "user error", SYSTEM_ERROR: "system error", OOM: "out of memory", CANCELLED: "aborted" };
+
+/** The phase an attempt's outcome (SUCCEEDED, USER_ERROR, CANCELLED, ...) is shown as. */
+export function outcomePhase(outcome) {
+  return OUTCOME_PHASE[outcome] || (NODE_PHASES.includes(outcome) ? outcome : "FAILED");
+}
+
+/** An outcome as people read it: "user error", "aborted" (the word the graph uses). */
+export function outcomeText(outcome) {
+  return OUTCOME_TEXT[outcome] || phaseText(outcome || "RUNNING");
+}
+
+/** A pill for an attempt's outcome, in the colour of the phase it amounts to. */
+export function outcomeBadge(outcome, testid = "outcome") {
+  const o = outcome || "RUNNING";
+  return h("span", { class: `badge phase-${outcomePhase(o).toLowerCase()}`, testid, dataset: { outcome: o } },
+    outcomeText(o));
 }
 
 const cache = new Map();

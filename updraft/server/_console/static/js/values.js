@@ -1,24 +1,35 @@
 // Inputs and outputs as the server renders them for display (ValueView of the /io routes):
 // scalars as text, lists/dicts/structs as JSON, blobs as a download link with a summary, data
-// frames with their schema and first rows.
+// frames with their schema and first rows. A long value shows its beginning on one line and
+// opens in full on request, so that a list of 1,000 numbers does not push the page down.
 
 import { h } from "./dom.js";
-import { formatBytes } from "./format.js";
+import { formatBytes, plural } from "./format.js";
 
-/** Inputs or outputs by name as rows of name, type and value; `empty` when there are none. */
-export function valueList(values, { testid, empty = "None" } = {}) {
+/** Characters of a value shown on one line before it is cut. */
+const INLINE = 72;
+/** A string longer than this, or with more lines, starts folded. */
+const LONG_TEXT = 400;
+const LONG_LINES = 8;
+
+/**
+ * Inputs or outputs by name as rows of name, type and value; `empty` when there are none,
+ * `missing` for a value that is not there (why: "not available yet", "not produced (the
+ * execution failed)").
+ */
+export function valueList(values, { testid, empty = "None", missing } = {}) {
   const names = Object.keys(values || {});
   if (!names.length) return h("div", { class: "muted", testid }, empty);
   return h("div", { class: "values", testid },
     names.map((name) => h("div", { class: "value-row", testid: "value", dataset: { name } },
       h("div", { class: "vname" }, name, h("span", { class: "vtype" }, values[name].type || "")),
-      h("div", { class: "vbody" }, renderValue(values[name])))));
+      h("div", { class: "vbody" }, renderValue(values[name], missing)))));
 }
 
-/** One value by its kind. */
-export function renderValue(view) {
+/** One value by its kind; `missing` says why a value that is not there is missing. */
+export function renderValue(view, missing = "not available yet") {
   if (!view || view.available === false) {
-    return h("span", { class: "faint" }, "not available yet");
+    return h("span", { class: "faint", testid: "value-missing" }, missing);
   }
   switch (view.kind) {
     case "scalar": return scalar(view.value);
@@ -28,23 +39,61 @@ export function renderValue(view) {
     case "directory":
     case "pickle": return blob(view);
     default:
-      return view.value !== undefined && view.value !== null
-        ? h("pre", { class: "json" }, JSON.stringify(view.value, null, 2))
-        : blob(view);
+      return view.value !== undefined && view.value !== null ? json(view.value) : blob(view);
   }
 }
 
-/** JSON on one line when it is short, indented in a scrolling box otherwise. */
+/** JSON on one line when it is short; otherwise its beginning and how big it is, with a
+ * button that shows all of it. */
 function json(value) {
   const line = JSON.stringify(value);
-  if (line.length <= 72) return h("span", { class: "scalar" }, line);
-  return h("pre", { class: "json" }, JSON.stringify(value, null, 2));
+  if (line.length <= INLINE) return h("span", { class: "scalar" }, line);
+  const size = Array.isArray(value) ? plural(value.length, "item")
+    : value && typeof value === "object" ? plural(Object.keys(value).length, "key")
+      : plural(line.length, "character");
+  return folded(`${line.slice(0, INLINE - 8)}…`, size, () => pretty(value));
+}
+
+/** A value shown by its first line until "show all" is pressed (and again after "show less"). */
+function folded(head, size, full) {
+  const holder = h("div", { class: "folded", testid: "value-folded" });
+  const fold = () => {
+    holder.replaceChildren(
+      h("span", { class: "scalar" }, head), " ",
+      h("button", { class: "linkish", type: "button", testid: "value-show-all", onclick: unfold },
+        `${size}, show all`));
+  };
+  const unfold = () => {
+    holder.replaceChildren(h("pre", { class: "json wrap", testid: "value-full" }, full()),
+      h("button", { class: "linkish", type: "button", testid: "value-show-less", onclick: fold }, "show less"));
+  };
+  fold();
+  return holder;
+}
+
+/** JSON indented by structure, with lists of plain values kept on wrapped lines (a list of
+ * 1,000 numbers takes a few lines, not a thousand). */
+function pretty(value, indent = "") {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (!value.length) return "[]";
+    if (value.every((v) => v === null || typeof v !== "object")) return `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
+    return `[\n${value.map((v) => inner + pretty(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  const keys = Object.keys(value);
+  if (!keys.length) return "{}";
+  return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${pretty(value[k], inner)}`).join(",\n")}\n${indent}}`;
 }
 
 function scalar(value) {
   if (value === null || value === undefined) return h("span", { class: "scalar faint" }, "None");
   if (typeof value === "string") {
-    if (value.length > 160 || value.includes("\n")) return h("pre", { class: "json" }, value);
+    const lines = value.split("\n");
+    if (value.length > LONG_TEXT || lines.length > LONG_LINES) {
+      return folded(`${lines[0].slice(0, INLINE - 8)}…`, plural(value.length, "character"), () => value);
+    }
+    if (value.length > 160 || lines.length > 1) return h("pre", { class: "json" }, value);
     return h("span", { class: "scalar" }, value === "" ? '""' : value);
   }
   return h("span", { class: "scalar" }, String(value));

@@ -3,10 +3,10 @@
 // timeline. While it runs, the page polls the execution and updates in place.
 
 import * as api from "../api.js";
-import { paths } from "../context.js";
+import { paths, setContext } from "../context.js";
 import { card, fill, h, toast } from "../dom.js";
 import { formatAgo, formatDuration, formatTime, secondsBetween } from "../format.js";
-import { isTerminal, phaseBadge } from "../phases.js";
+import { isTerminal, phaseBadge, phaseText } from "../phases.js";
 import { go, href, replaceQuery } from "../router.js";
 import { record } from "../timings.js";
 import { valueList } from "../values.js";
@@ -18,6 +18,17 @@ import { mountTimeline } from "./timeline.js";
 const POLL_MS = 1000;
 const TABS = [["nodes", "Nodes"], ["graph", "Graph"], ["timeline", "Timeline"]];
 const RECOVERABLE = new Set(["FAILED", "ABORTED", "TIMED_OUT"]);
+
+/** Why an execution's output is not there, by the execution's phase. */
+function missingOutput(phase) {
+  switch (phase) {
+    case "FAILED": return "not produced (the execution failed)";
+    case "ABORTED": return "not produced (the execution was aborted)";
+    case "TIMED_OUT": return "not produced (the execution timed out)";
+    case "SUCCEEDED": return "not produced";
+    default: return "not available yet";
+  }
+}
 
 export async function renderExecution(root, ctx) {
   const id = ctx.params.id;
@@ -32,6 +43,7 @@ export async function renderExecution(root, ctx) {
   const firstIo = await ioRequest;
   const ex = doc.execution;
   const c = { project: ex.project, domain: ex.domain };
+  setContext(c.project, c.domain); // the top bar and its links follow the execution shown
   let selectedNode = ctx.query.get("node") || null;
 
   const titleBadge = h("span", {});
@@ -86,7 +98,7 @@ export async function renderExecution(root, ctx) {
       item("Id", h("span", { class: "mono" }, e.id)));
     fill(errorHolder, e.error
       ? h("div", { class: `error-box${e.phase === "ABORTED" ? " aborted" : ""}`, testid: "execution-error", style: { marginTop: "16px" } },
-        h("strong", {}, `${e.phase.replace("_", " ").toLowerCase()}${e.error.node ? ` at node ${e.error.node}` : ""}`),
+        h("strong", { testid: "execution-error-title" }, `${phaseText(e.phase)}${e.error.node ? ` at node ${nodeLabel(e.error.node)}` : ""}`),
         e.error.message,
         e.error.traceback ? h("details", { style: { marginTop: "6px" } }, h("summary", {}, "Traceback"),
           h("pre", { class: "traceback", style: { marginTop: "6px" } }, e.error.traceback)) : null)
@@ -97,6 +109,12 @@ export async function renderExecution(root, ctx) {
       RECOVERABLE.has(e.phase) ? h("button", { class: "btn", testid: "recover", onclick: recover }, "Recover") : null);
   }
 
+  /** "'explode' (n0)": a node by name and id, as the error names it. */
+  function nodeLabel(nodeId) {
+    const found = doc.nodes.find((n) => n.node_id === nodeId);
+    return found && found.name ? `'${found.name}' (${nodeId})` : nodeId;
+  }
+
   function drawIo(io) {
     if (io instanceof Error) {
       if (io.name === "AbortError") return;
@@ -104,9 +122,10 @@ export async function renderExecution(root, ctx) {
       fill(outputs, h("div", { class: "muted" }, ""));
       return;
     }
-    fill(inputs, valueList(io.inputs, { empty: "No inputs", testid: "inputs" }));
+    const phase = doc.execution.phase;
+    fill(inputs, valueList(io.inputs, { empty: "No inputs", testid: "inputs", missing: "not given" }));
     fill(outputs, valueList(io.outputs, {
-      empty: isTerminal(doc.execution.phase) ? "No outputs" : "Not produced yet", testid: "outputs",
+      empty: isTerminal(phase) ? "No outputs" : "Not produced yet", testid: "outputs", missing: missingOutput(phase),
     }));
   }
 
@@ -144,11 +163,13 @@ export async function renderExecution(root, ctx) {
     if (created) go(paths.execution(created.execution.id));
   }
 
-  function select(nodeId, info) {
+  /** Open a node's panel, from any tab or the address; the graph adds its own actions. */
+  function select(nodeId, info = {}) {
     selectedNode = nodeId;
     replaceQuery({ tab: tab === "nodes" ? "" : tab, node: nodeId });
     if (component && component.select) component.select(nodeId);
-    openNode(id, nodeId, info);
+    const actions = component && component.nodeActions ? component.nodeActions(nodeId) : {};
+    openNode(id, nodeId, { ...actions, ...info, executionPhase: doc.execution.phase });
   }
 
   const drawer = document.getElementById("drawer");
@@ -207,6 +228,6 @@ export async function renderExecution(root, ctx) {
   record("execution", "header_ms", performance.now() - ctx.started);
   drawIo(firstIo);
   showTab(tab);
-  if (selectedNode) openNode(id, selectedNode, {});
+  if (selectedNode) select(selectedNode);
   if (!isTerminal(doc.execution.phase)) schedulePoll(POLL_MS);
 }

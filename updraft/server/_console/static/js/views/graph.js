@@ -4,13 +4,19 @@
 // that appear, as a dynamic node expands, cause a new layout).
 //
 // Children of subworkflow, dynamic and branch nodes sit inside their parent (compound nodes,
-// laid out by dagre). A map node is one node with its element count; expanding it shows its
-// elements, a page at a time, as a grid inside it. Graphs of more than LARGE nodes without
-// nesting are laid out by layered.js instead of dagre, in the same left-to-right style, so
-// that 1,000 nodes open in well under a second.
+// laid out by dagre). A map node is one node with its element count and how many failed (the
+// failed share drawn in red across its fill); expanding it shows its elements, a page at a
+// time, as a grid inside it. Graphs of more than LARGE nodes without nesting are laid out by
+// layered.js instead of dagre, in the same left-to-right style, so that 1,000 nodes open in
+// well under a second.
+//
+// The box is as tall as the laid-out graph needs (up to MAX_HEIGHT of the window), so a small
+// graph sits right under the tabs, and the graph is fitted into the part of the box the node
+// panel does not cover.
 
 import * as api from "../api.js";
 import { fill, h, toast } from "../dom.js";
+import { plural } from "../format.js";
 import { layeredPositions } from "../layered.js";
 import { cssVar, isTerminal, phaseColors } from "../phases.js";
 import { record, recordAll } from "../timings.js";
@@ -22,6 +28,16 @@ const LARGE = 400;
 const CELL_W = 64;
 const CELL_H = 26;
 const CELL_GAP = 8;
+/** Space around the graph inside its box, in pixels. */
+const PAD = 24;
+/** The box's height: at least MIN_HEIGHT pixels, at most MAX_HEIGHT of the window. */
+const MIN_HEIGHT = 220;
+const MAX_HEIGHT = 0.7;
+/** The closest a fit zooms in: a 3-node graph stays readable, not huge. */
+const MAX_FIT_ZOOM = 1.1;
+/** The smallest share of a map node's fill drawn red when any element failed (one failure in
+ * 1,000 still shows). */
+const MIN_FAILED_SHARE = 0.1;
 
 const DAGRE = {
   name: "dagre", rankDir: "LR", nodeSep: 14, rankSep: 46, edgeSep: 8, fit: false, animate: false,
@@ -65,17 +81,33 @@ function runDagre(cy) {
   removed.restore();
 }
 
+/** Elements of a map node that failed (0 when none did or it has not run). */
+function failedOf(n) {
+  return n.elements ? n.elements.failed : 0;
+}
+
+/** A node's text: its name; a collapsed map's also "× 1,000 elements · 334 failed". */
 function label(n) {
-  if (n.kind === "map" && n.collapsed) return `${n.name}\n× ${n.child_count.toLocaleString()} elements`;
+  if (n.kind === "map" && n.collapsed) {
+    const total = n.elements ? Math.max(n.elements.total, n.child_count) : n.child_count;
+    const failed = n.failed ?? failedOf(n);
+    return `${n.name}\n× ${plural(total, "element")}${failed ? ` · ${failed.toLocaleString()} failed` : ""}`;
+  }
   return n.name || n.id;
 }
 
 function nodeData(n) {
   const { strong, soft } = phaseColors(n.phase);
+  const failed = failedOf(n);
+  const total = n.elements ? n.elements.total : 0;
+  // a map with failed elements: its phase's fill, then a red share as large as the failures'
+  const okShare = failed && total ? Math.round(100 * (1 - Math.max(MIN_FAILED_SHARE, failed / total))) : 100;
   return {
     id: n.id, parent: n.parent || undefined, label: label(n), name: n.name, kind: n.kind,
     phase: n.phase, task: n.task, collapsed: !!n.collapsed, child_count: n.child_count,
-    fill: soft, stroke: strong,
+    fill: soft, stroke: strong, failed,
+    stops: failed ? `${soft} ${soft} ${cssVar("--failed-share")} ${cssVar("--failed-share")}` : undefined,
+    stopAt: failed ? `0% ${okShare}% ${okShare}% 100%` : undefined,
   };
 }
 
@@ -99,6 +131,11 @@ function styles(large) {
     } },
     { selector: "node[kind = 'map'][?collapsed]", style: {
       "border-style": "double", "border-width": 6, height: 46, "text-wrap": "wrap",
+      width: 190, "text-max-width": 176,
+    } },
+    { selector: "node[kind = 'map'][?collapsed][failed > 0]", style: {
+      "background-fill": "linear-gradient", "background-gradient-direction": "to-right",
+      "background-gradient-stop-colors": "data(stops)", "background-gradient-stop-positions": "data(stopAt)",
     } },
     { selector: ":parent", style: {
       "background-color": "#f8f9fb", "border-style": "dashed", "border-width": 1.5,
@@ -124,13 +161,26 @@ function useLayered(count, nested) {
   return count > LARGE && !nested;
 }
 
-/** Show the whole graph, but never zoomed in past 110 % (a 3-node graph stays readable). */
-function fitView(cy) {
-  cy.fit(undefined, 24);
-  if (cy.zoom() > 1.1) {
-    cy.zoom(1.1);
-    cy.center();
-  }
+/** Show the whole graph inside `area` (pixels of the canvas: {x0, y0, x1, y1}), never zoomed
+ * in past MAX_FIT_ZOOM. */
+function fitInto(cy, area) {
+  const bb = cy.elements().boundingBox();
+  if (!cy.elements().length || !Number.isFinite(bb.w)) return;
+  const w = Math.max(40, area.x1 - area.x0 - 2 * PAD);
+  const hgt = Math.max(40, area.y1 - area.y0 - 2 * PAD);
+  const zoom = Math.max(cy.minZoom(), Math.min(MAX_FIT_ZOOM, w / Math.max(1, bb.w), hgt / Math.max(1, bb.h)));
+  cy.viewport({
+    zoom,
+    pan: { x: (area.x0 + area.x1) / 2 - zoom * (bb.x1 + bb.x2) / 2, y: (area.y0 + area.y1) / 2 - zoom * (bb.y1 + bb.y2) / 2 },
+  });
+}
+
+/** How many pixels of `container`'s right side the node panel covers (0 while it is shut). */
+function coveredWidth(container) {
+  const panel = document.getElementById("drawer");
+  if (!panel || panel.hidden) return 0;
+  const box = container.getBoundingClientRect();
+  return Math.max(0, Math.min(box.width, box.right - panel.getBoundingClientRect().left));
 }
 
 /** Columns and size of the grid that shows `count` elements of a map. */
@@ -143,20 +193,74 @@ function grid(count) {
 /**
  * Draw execution `executionId`'s graph into `holder`. `onSelect(nodeId, info)` is called when
  * a node is clicked; `initial`, when given, is the graph already asked for. Returns {ready,
- * destroy(), select(nodeId)}.
+ * destroy(), select(nodeId), nodeActions(nodeId)}.
  */
 export function mountGraph(holder, executionId, { onSelect, since = performance.now(), initial = null }) {
   const started = performance.now();
   const container = h("div", { class: "graph", testid: "graph" });
   const note = h("div", { class: "graph-note", testid: "graph-note" });
   const tools = h("div", { class: "graph-tools" },
-    h("button", { class: "btn small", testid: "graph-fit", onclick: () => cy && fitView(cy) }, "Fit"));
-  fill(holder, h("div", { class: "graph-wrap" }, container, tools, note));
+    h("button", { class: "btn small", testid: "graph-fit", onclick: () => cy && fitView() }, "Fit"));
+  const wrap = h("div", { class: "graph-wrap" }, container, tools, note);
+  fill(holder, wrap);
 
   let cy = null;
   let timer = null;
   let destroyed = false;
+  let selected = null;
+  let fittedAroundPanel = false;
   const expanded = new Map(); // map node id -> {elements: [...], total}
+
+  /** The part of the canvas the node panel leaves visible. */
+  function visibleArea() {
+    return { x0: 0, y0: 0, x1: container.clientWidth - coveredWidth(container), y1: container.clientHeight };
+  }
+
+  /** Show the whole graph in the visible part of the canvas. */
+  function fitView() {
+    fitInto(cy, visibleArea());
+    fittedAroundPanel = coveredWidth(container) > 0;
+  }
+
+  /** Make the box as tall as the graph needs at the zoom a fit gives it (a small graph gets
+   * a short box right under the tabs, a large one MAX_HEIGHT of the window). */
+  function fitHeight() {
+    const bb = cy.elements().boundingBox();
+    if (!cy.elements().length || !Number.isFinite(bb.h)) return;
+    const width = Math.max(40, container.clientWidth - coveredWidth(container) - 2 * PAD);
+    const zoom = Math.min(MAX_FIT_ZOOM, width / Math.max(1, bb.w));
+    const most = Math.max(MIN_HEIGHT, Math.round(window.innerHeight * MAX_HEIGHT));
+    const wanted = Math.round(Math.min(most, Math.max(MIN_HEIGHT, bb.h * zoom + 2 * PAD + 24)));
+    if (Math.abs(wrap.clientHeight - wanted) > 1) {
+      wrap.style.height = `${wanted}px`;
+      cy.resize();
+    }
+  }
+
+  /** The panel opened on a node: keep the graph in view beside it. A graph that fits there
+   * is fitted again; in a larger one the node is moved out from under the panel. */
+  function onPanelOpened() {
+    if (!cy || !coveredWidth(container)) return;
+    const area = visibleArea();
+    const bb = cy.elements().boundingBox();
+    const fitZoom = Math.min((area.x1 - 2 * PAD) / Math.max(1, bb.w), (area.y1 - 2 * PAD) / Math.max(1, bb.h));
+    if (fitZoom >= 0.5 || cy.nodes().length <= 12) {
+      fitView();
+      return;
+    }
+    const node = selected ? cy.getElementById(selected) : null;
+    if (!node || node.empty()) return;
+    const p = node.renderedPosition();
+    if (p.x > area.x1 - PAD || p.x < PAD) cy.panBy({ x: (area.x1 / 2) - p.x, y: 0 });
+  }
+
+  function onPanelClosed() {
+    if (cy && fittedAroundPanel) fitView();
+  }
+
+  const panel = document.getElementById("drawer");
+  panel.addEventListener("updraft:opened", onPanelOpened);
+  panel.addEventListener("updraft:closed", onPanelClosed);
 
   /** Lay out the graph as it is now: the layout places the nodes, grids place map elements. */
   function layout() {
@@ -178,7 +282,8 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
     cy.batch(() => {
       for (const [mapId, shown] of expanded) placeElements(mapId, shown);
     });
-    fitView(cy);
+    fitHeight();
+    fitView();
   }
 
   function placeElements(mapId, shown) {
@@ -225,7 +330,9 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
     window.__updraftGraph = cy;
     const built = performance.now();
     if (!layered) runDagre(cy);
-    fitView(cy);
+    fitHeight();
+    fitView();
+    if (selected) cy.getElementById(selected).select();
     const laidOut = performance.now();
     cy.on("tap", "node", (evt) => {
       const d = evt.target.data();
@@ -237,7 +344,7 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
         expanded: expanded.has(d.id),
       });
     });
-    note.textContent = `${graph.nodes.length.toLocaleString()} nodes · scroll to zoom, drag to pan`;
+    note.textContent = `${plural(graph.nodes.length, "node")} · scroll to zoom, drag to pan`;
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const drawn = performance.now();
     container.dataset.ready = "true";
@@ -272,10 +379,12 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
         if (el.empty()) {
           cy.add({ group: "nodes", data: nodeData(n) });
           added = true;
-        } else if (el.data("phase") !== n.phase || el.data("child_count") !== n.child_count) {
+        } else if (el.data("phase") !== n.phase || el.data("child_count") !== n.child_count ||
+                   el.data("failed") !== failedOf(n)) {
           const d = nodeData(n);
           el.data({
             phase: d.phase, fill: d.fill, stroke: d.stroke, child_count: n.child_count,
+            failed: d.failed, stops: d.stops, stopAt: d.stopAt,
             label: expanded.has(n.id) ? n.name : d.label,
           });
         }
@@ -313,7 +422,9 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
     container.dataset.elementCount = String(cy.nodes(".element").not(".more").length);
   }
 
-  function toggleMap(mapId) {
+  async function toggleMap(mapId) {
+    await ready;
+    if (!cy || destroyed) return;
     if (!expanded.has(mapId)) {
       expandMap(mapId);
       return;
@@ -349,14 +460,21 @@ export function mountGraph(holder, executionId, { onSelect, since = performance.
     ready,
     destroy() {
       destroyed = true;
+      panel.removeEventListener("updraft:opened", onPanelOpened);
+      panel.removeEventListener("updraft:closed", onPanelClosed);
       clearTimeout(timer);
       if (cy) cy.destroy();
       if (window.__updraftGraph === cy) window.__updraftGraph = null;
     },
     select(nodeId) {
-      if (!cy) return;
+      selected = nodeId;
+      if (!cy) return; // selected once drawn
       cy.$(":selected").unselect();
       cy.getElementById(nodeId).select();
+    },
+    /** What the node panel of `nodeId` can ask of the graph: show a map's elements in it. */
+    nodeActions(nodeId) {
+      return { onExpand: () => toggleMap(nodeId), expanded: expanded.has(nodeId) };
     },
   };
 }

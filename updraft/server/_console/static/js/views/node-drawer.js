@@ -1,10 +1,18 @@
 // The side panel of one node: what it is, its error and traceback, its inputs and outputs,
-// its attempts, its log, and for a map node its elements page by page.
+// its attempts, its log, for a map node its elements page by page, and for a launch plan
+// node a link to the execution it started.
+//
+// The panel asks the server for everything it shows (the node's record, and its task from
+// the graph), so it looks the same whether it was opened from the graph, the node table, the
+// timeline or a shared link; what the caller passes is shown at once while that loads, plus
+// the graph's actions (showing a map's elements inside it).
 
 import * as api from "../api.js";
+import { paths } from "../context.js";
 import { fill, h } from "../dom.js";
-import { formatDuration, formatTime, secondsBetween } from "../format.js";
-import { cacheTag, phaseBadge } from "../phases.js";
+import { formatDuration, formatTime, plural, secondsBetween } from "../format.js";
+import { cacheTag, isTerminal, outcomeBadge, phaseBadge } from "../phases.js";
+import { href } from "../router.js";
 import { valueList } from "../values.js";
 
 const ELEMENT_PAGE = 100;
@@ -16,6 +24,7 @@ function drawer() {
 
 export function closeNode() {
   openToken += 1;
+  if (drawer().hidden) return;
   drawer().hidden = true;
   drawer().dispatchEvent(new CustomEvent("updraft:closed"));
 }
@@ -28,19 +37,68 @@ function section(title, testid, ...body) {
   return h("section", { testid }, h("h3", {}, title), body);
 }
 
+// The graph of the execution last asked about, for what node records lack (a node's task).
+let graphCache = { id: null, request: null };
+
+/** The graph's entry for a node, fetched once per execution (again for a node that appeared
+ * since, such as a dynamic node's child). */
+async function graphNode(executionId, nodeId) {
+  const fetchGraph = () => { graphCache = { id: executionId, request: api.graph(executionId).catch(() => null) }; };
+  if (graphCache.id !== executionId) fetchGraph();
+  let graph = await graphCache.request;
+  let found = graph && graph.nodes.find((n) => n.id === nodeId);
+  if (!found && graph) {
+    fetchGraph();
+    graph = await graphCache.request;
+    found = graph && graph.nodes.find((n) => n.id === nodeId);
+  }
+  return found || null;
+}
+
+/** Why a node's output is not there, from the node's phase (and the execution's). */
+function missingOutput(phase, executionPhase) {
+  switch (phase) {
+    case "FAILED": return "not produced (the node failed)";
+    case "ABORTED": return "not produced (the node was aborted)";
+    case "TIMED_OUT": return "not produced (the node timed out)";
+    case "SKIPPED": return "not produced (skipped)";
+    default:
+      return executionPhase && isTerminal(executionPhase) && !isTerminal(phase)
+        ? "not produced (the node did not run)" : "not available yet";
+  }
+}
+
+/** Why a node's input is not there: what it comes from has not produced it (yet). */
+function missingInput(phase, executionPhase) {
+  if (phase === "SKIPPED") return "not produced (skipped)";
+  return executionPhase && isTerminal(executionPhase)
+    ? "not produced (an upstream node did not succeed)" : "not available yet";
+}
+
+/** "1,000 elements: 666 succeeded, 334 failed, 12 cached". */
+function elementCounts(counts) {
+  const parts = [`${counts.succeeded.toLocaleString()} succeeded`];
+  if (counts.failed) parts.push(`${counts.failed.toLocaleString()} failed`);
+  if (counts.cached) parts.push(`${counts.cached.toLocaleString()} cached`);
+  return `${plural(counts.total, "element")}: ${parts.join(", ")}`;
+}
+
 /**
  * Show node `nodeId` of execution `executionId`. `info` is what the caller already knows
- * (a graph node or a map element), shown at once while the rest loads.
+ * (name and phase, shown at once while the rest loads; `element` and `mapId` for one element
+ * of a map; `executionPhase`; `onExpand` and `expanded` when the graph can show a map's
+ * elements inside it).
  */
 export async function openNode(executionId, nodeId, info = {}) {
   const token = ++openToken;
   const el = drawer();
+  const wasHidden = el.hidden;
   el.hidden = false;
   el.dataset.node = nodeId;
+  const kindLine = h("div", { class: "muted mono", style: { fontSize: "12px" }, testid: "drawer-kind" },
+    nodeId, info.kind && info.kind !== "task" ? ` · ${info.kind}` : "");
   const head = h("div", { class: "drawer-head" },
-    h("div", { class: "titles" },
-      h("h2", { testid: "drawer-title" }, info.name || nodeId),
-      h("div", { class: "muted mono", style: { fontSize: "12px" } }, nodeId, info.kind && info.kind !== "task" ? ` · ${info.kind}` : "")),
+    h("div", { class: "titles" }, h("h2", { testid: "drawer-title" }, info.name || nodeId), kindLine),
     h("button", { class: "btn small close", testid: "drawer-close", onclick: closeNode }, "Close"));
   const summary = h("section", { testid: "node-summary" }, h("div", { class: "loading" }, "Loading…"));
   const errorHolder = h("div", {});
@@ -49,6 +107,7 @@ export async function openNode(executionId, nodeId, info = {}) {
   const logHolder = h("div", {});
   const elementsHolder = h("div", {});
   fill(el, head, summary, errorHolder, io, elementsHolder, attempts, logHolder);
+  el.dispatchEvent(new CustomEvent("updraft:opened", { detail: { nodeId, wasHidden } }));
 
   if (info.element) {
     // One element of a map: no record of its own; its map node has the details.
@@ -66,9 +125,11 @@ export async function openNode(executionId, nodeId, info = {}) {
   const record = api.node(executionId, nodeId).catch((err) => ({ error: err }));
   const values = api.nodeIo(executionId, nodeId).catch((err) => ({ error: err }));
   const log = api.logs(executionId, nodeId).catch((err) => ({ error: err }));
+  const fromGraph = info.task !== undefined ? Promise.resolve({ task: info.task }) : graphNode(executionId, nodeId);
 
   const rec = await record;
   if (!stillOpen()) return;
+  let phase = info.phase;
   if (rec.error) {
     fill(summary, info.phase
       ? h("dl", { class: "kv" }, h("dt", {}, "Phase"), h("dd", {}, phaseBadge(info.phase)),
@@ -76,15 +137,27 @@ export async function openNode(executionId, nodeId, info = {}) {
       : h("div", { class: "muted" }, rec.error.message));
   } else {
     const n = rec.node;
+    const kind = n.kind || info.kind || "task";
+    phase = n.phase;
     fill(head.querySelector("h2"), n.name || nodeId);
+    fill(kindLine, nodeId, kind !== "task" ? ` · ${kind}` : "");
+    const phaseValue = h("dd", {}, phaseBadge(n.phase, "node-phase"));
     fill(summary, h("dl", { class: "kv" },
-      h("dt", {}, "Phase"), h("dd", {}, phaseBadge(n.phase, "node-phase")),
-      info.task ? [h("dt", {}, "Task"), h("dd", { class: "mono" }, info.task)] : null,
+      h("dt", {}, "Phase"), phaseValue,
+      n.child_execution ? [h("dt", {}, "Child execution"), h("dd", {},
+        h("a", { class: "mono", href: href(paths.execution(n.child_execution)), testid: "child-execution" },
+          `${n.child_execution} →`))] : null,
+      n.elements ? [h("dt", {}, "Elements"), h("dd", { testid: "node-elements" }, elementCounts(n.elements))] : null,
       h("dt", {}, "Attempts"), h("dd", { testid: "node-attempts" }, n.attempts),
       h("dt", {}, "Cache"), h("dd", {}, cacheTag(n.cache)),
       h("dt", {}, "Started"), h("dd", {}, formatTime(n.started_at)),
       h("dt", {}, "Ended"), h("dd", {}, formatTime(n.ended_at)),
       h("dt", {}, "Duration"), h("dd", {}, formatDuration(n.duration_s ?? (n.started_at ? secondsBetween(n.started_at, n.ended_at) : null)))));
+    fromGraph.then((found) => {
+      if (stillOpen() && found && found.task) {
+        phaseValue.after(h("dt", {}, "Task"), h("dd", { class: "mono", testid: "node-task" }, found.task));
+      }
+    });
     if (n.error) {
       fill(errorHolder, section("Error", "node-error",
         h("div", { style: { marginBottom: "6px" } }, h("strong", {}, `${n.error.kind}: `), n.error.message),
@@ -94,17 +167,16 @@ export async function openNode(executionId, nodeId, info = {}) {
     if (history.length) {
       fill(attempts, section("Attempts", "node-history", h("table", { class: "data" },
         h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "Outcome"), h("th", {}, "Started"), h("th", { class: "num" }, "Duration"), h("th", {}, "Worker"))),
-        h("tbody", {}, history.map((a) => h("tr", {},
+        h("tbody", {}, history.map((a) => h("tr", { testid: "attempt-row" },
           h("td", {}, a.attempt),
-          h("td", {}, a.outcome ? h("span", { class: `tag${a.outcome === "SUCCEEDED" ? " on" : ""}` }, a.outcome) : phaseBadge("RUNNING")),
+          h("td", {}, outcomeBadge(a.outcome || "RUNNING")),
           h("td", { class: "nowrap" }, formatTime(a.started_at)),
           h("td", { class: "num" }, a.started_at ? formatDuration(secondsBetween(a.started_at, a.ended_at)) : "—"),
           h("td", { class: "mono faint" }, a.worker_id || "")))))));
     }
-  }
-
-  if (info.kind === "map" || info.collapsed) {
-    showElements(executionId, nodeId, elementsHolder, stillOpen, info.onExpand, info.expanded);
+    if (kind === "map") {
+      showElements(executionId, nodeId, elementsHolder, stillOpen, info.onExpand, info.expanded);
+    }
   }
 
   const v = await values;
@@ -112,9 +184,12 @@ export async function openNode(executionId, nodeId, info = {}) {
   if (v.error) {
     fill(io, section("Inputs and outputs", "node-io", h("div", { class: "muted" }, v.error.message)));
   } else {
+    const ended = phase && isTerminal(phase);
     fill(io,
-      section("Inputs", "node-inputs", valueList(v.inputs, { empty: "No inputs" })),
-      section("Outputs", "node-outputs", valueList(v.outputs, { empty: "No outputs yet" })));
+      section("Inputs", "node-inputs", valueList(v.inputs, { empty: "No inputs", missing: missingInput(phase, info.executionPhase) })),
+      section("Outputs", "node-outputs", valueList(v.outputs, {
+        empty: ended ? "No outputs" : "No outputs yet", missing: missingOutput(phase, info.executionPhase),
+      })));
   }
 
   const text = await log;

@@ -1,9 +1,13 @@
 // The node table of an execution: one page of rows at a time (a 1,000-node execution keeps
 // 100 rows in the DOM), filtered by phase or name, refreshed in place while the run goes on.
+// A row names the node's kind when it is not a task, how a map's elements went, and links a
+// launch plan node to the execution it started.
 
+import { paths } from "../context.js";
 import { fill, h } from "../dom.js";
-import { formatDuration, formatTime, secondsBetween } from "../format.js";
+import { formatDuration, formatTime, plural, secondsBetween } from "../format.js";
 import { NODE_PHASES, cacheTag, phaseBadge } from "../phases.js";
+import { href } from "../router.js";
 
 const PAGE = 100;
 
@@ -63,7 +67,14 @@ export function mountNodeTable(holder, nodes, { onOpen }) {
       dataset: { node: n.node_id, phase: n.phase },
       onclick: () => { selected = n.node_id; draw(); onOpen(n.node_id, { name: n.name, phase: n.phase }); },
     },
-    h("td", {}, h("div", {}, n.name), h("div", { class: "mono faint" }, n.node_id)),
+    h("td", {}, h("div", {}, n.name, n.kind && n.kind !== "task" ? h("span", { class: "tag kind", style: { marginLeft: "6px" } }, n.kind) : null),
+      h("div", { class: "mono faint" }, n.node_id,
+        n.elements ? h("span", { class: "elements-note", testid: "node-row-elements" }, ` · ${plural(n.elements.total, "element")}`,
+          n.elements.failed ? h("span", { class: "failed-count" }, ` · ${n.elements.failed.toLocaleString()} failed`) : null) : null),
+      n.child_execution ? h("div", {}, h("a", {
+        class: "mono", href: href(paths.execution(n.child_execution)), testid: "child-execution",
+        onclick: (e) => e.stopPropagation(),
+      }, `child execution ${n.child_execution} →`)) : null),
     h("td", {}, phaseBadge(n.phase)),
     h("td", { class: "num" }, n.attempts),
     h("td", { class: "num nowrap" }, formatDuration(duration)),
