@@ -1,5 +1,6 @@
 """Fixtures of the console's browser tests: one real ``updraft serve`` with the workflows of
-tests/resources/console_workflows.py and console_big.py registered, the executions the tests
+tests/resources/console_workflows.py, console_composed.py and console_big.py registered, the
+executions the tests
 look at, and one headless Chromium, all shared by every test of the run; a fresh browser
 page per test.
 
@@ -40,6 +41,8 @@ DOMAIN = "development"
 VERSION = "v1"
 API = "/api/v1"
 TERMINAL = {"SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"}
+#: Elements of the console_composed.tolerant run: every third one fails.
+TOLERANT = 300
 
 
 def _free_port() -> int:
@@ -57,7 +60,7 @@ class Console:
     api: httpx.Client
 
     def launch(self, workflow: str, inputs: dict[str, Any] | None = None) -> str:
-        """Launch a registered workflow of console_workflows/console_big; return the id."""
+        """Launch a registered workflow of the console_* resources; return the id."""
         response = self.api.post(f"{API}/executions", json={
             "project": PROJECT, "domain": DOMAIN, "workflow": workflow,
             "inputs": inputs or {},
@@ -126,8 +129,8 @@ def console(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Ite
             time.sleep(0.1)
         registered = subprocess.run(
             [sys.executable, "-m", "updraft.cli", "register", "console_workflows.py",
-             "console_big.py", "--endpoint", url, "--project", PROJECT, "--domain", DOMAIN,
-             "--version", VERSION],
+             "console_composed.py", "console_big.py", "--endpoint", url, "--project", PROJECT,
+             "--domain", DOMAIN, "--version", VERSION],
             cwd=RESOURCES, env=env, capture_output=True, text=True, timeout=120,
         )
         assert registered.returncode == 0, registered.stdout + registered.stderr
@@ -156,6 +159,9 @@ class Runs:
     chain: str
     fan_out: str
     map: str
+    outer: str
+    tolerant: str
+    strict: str
 
 
 @pytest.fixture(scope="session")
@@ -171,13 +177,16 @@ def runs(console: Console) -> Runs:
         "chain": console.launch("console_big.chain_1000"),
         "fan_out": console.launch("console_big.fan_out_1000"),
         "map": console.launch("console_big.map_1000"),
+        "outer": console.launch("console_composed.outer"),
+        "tolerant": console.launch("console_composed.tolerant", {"xs": list(range(TOLERANT))}),
+        "strict": console.launch("console_composed.strict_pick"),
     }
     assert console.wait(first)["execution"]["phase"] == "SUCCEEDED"
     ids["retried_first"] = first
     ids["retried_cached"] = console.launch("console_workflows.retried_and_cached")
     for name, execution_id in ids.items():
         phase = console.wait(execution_id)["execution"]["phase"]
-        assert phase == ("FAILED" if name == "failed" else "SUCCEEDED"), (name, phase)
+        assert phase == ("FAILED" if name in ("failed", "strict") else "SUCCEEDED"), (name, phase)
     return Runs(**ids)
 
 

@@ -31,15 +31,15 @@ def test_the_list_shows_executions_newest_first_and_filters_them(
     screenshot(page, "executions")
 
     page.get_by_test_id("filter-phase").select_option("FAILED")
-    expect(rows).to_have_count(1)
-    assert rows.first.get_attribute("data-id") == runs.failed
+    expect(rows).to_have_count(2)  # console_workflows.fails and console_composed.strict_pick
+    assert {rows.nth(i).get_attribute("data-id") for i in range(2)} == {runs.failed, runs.strict}
     assert "phase=FAILED" in page.url  # the filter is in the address, so it can be shared
 
     page.get_by_test_id("filter-phase").select_option("")
     page.get_by_test_id("filter-workflow").select_option("console_workflows.retried_and_cached")
     expect(rows).to_have_count(2)
-    assert {rows.nth(i).get_attribute("data-id") for i in range(2)} == {
-        runs.retried_first, runs.retried_cached}
+    for execution_id in (runs.retried_first, runs.retried_cached):
+        expect(page.locator(f"[data-testid=execution-row][data-id='{execution_id}']")).to_be_visible()
 
     page.get_by_test_id("filter-after").fill("2999-01-01T00:00")
     expect(page.get_by_test_id("no-executions")).to_be_visible()
@@ -82,6 +82,10 @@ def test_an_execution_shows_its_outputs_by_type_and_its_nodes(
 def test_a_failed_node_shows_its_error_traceback_and_log(page: Page, runs: Runs) -> None:
     page.goto(f"/#/executions/{runs.failed}")
     expect(page.get_by_test_id("execution-error")).to_contain_text("cannot handle 7")
+    expect(page.get_by_test_id("execution-error-title")).to_have_text(
+        "failed at node 'explode' (n0)")
+    expect(page.get_by_test_id("outputs").get_by_test_id("value-missing")).to_have_text(
+        "not produced (the execution failed)")
     expect(page.get_by_test_id("recover")).to_be_visible()
     expect(page.get_by_test_id("terminate")).to_have_count(0)  # it has ended
 
@@ -94,6 +98,11 @@ def test_a_failed_node_shows_its_error_traceback_and_log(page: Page, runs: Runs)
     expect(traceback).to_contain_text("ValueError: cannot handle 7")
     expect(drawer.get_by_test_id("node-inputs")).to_contain_text("7")
     expect(drawer.get_by_test_id("node-log")).to_contain_text("attempt 1: USER_ERROR")
+    outcome = drawer.get_by_test_id("attempt-row").get_by_test_id("outcome")
+    expect(outcome).to_have_text("user error")  # a pill like the phases, in their colour
+    expect(outcome).to_have_class("badge phase-failed")
+    expect(drawer.get_by_test_id("node-outputs").get_by_test_id("value-missing")).to_have_text(
+        "not produced (the node failed)")
     assert re.search(r"node=n0", page.url)  # the open node is in the address
     screenshot(page, "node-error")
 
@@ -112,3 +121,21 @@ def test_the_node_table_of_a_large_execution_is_paginated(page: Page, runs: Runs
     page.get_by_test_id("nodes-search").fill("n999")
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_attribute("data-node", "n999")
+
+
+def test_the_top_bar_follows_the_project_and_domain_of_the_execution_shown(
+    page: Page, runs: Runs
+) -> None:
+    page.goto("/#/p/default/staging/executions")
+    expect(page.get_by_test_id("domain-select")).to_have_value("staging")
+    expect(page.get_by_test_id("nav-executions")).to_have_attribute(
+        "href", "#/p/default/staging/executions")
+
+    page.goto(f"/#/executions/{runs.typed}")  # an execution of default/development
+    expect(page.get_by_test_id("execution-phase")).to_be_visible()
+    expect(page.get_by_test_id("domain-select")).to_have_value("development")
+    expect(page.get_by_test_id("project-select")).to_have_value("default")
+    expect(page.get_by_test_id("nav-executions")).to_have_attribute(
+        "href", "#/p/default/development/executions")
+    page.get_by_test_id("nav-executions").click()
+    expect(page.locator(f"[data-testid=execution-row][data-id='{runs.typed}']")).to_be_visible()

@@ -416,11 +416,18 @@ def test_timeline_bars_per_attempt_batch_and_cache_hit(
     by_node: dict[str, list[Any]] = {}
     for bar in timeline.bars:
         by_node.setdefault(bar.node_id, []).append(bar)
-    assert sorted(by_node) == ["n0", "n1-0", "n1-1", "n2", "n3", "n4-0"]
+    assert sorted(by_node) == ["n0", "n1", "n1-0", "n1-1", "n2", "n3", "n4", "n4-0"]
     retried = by_node["n0"]
     assert [(b.attempt, b.outcome) for b in retried] == [(1, "USER_ERROR"), (2, "SUCCEEDED")]
-    assert [(b.batch, b.elements, b.outcome) for b in by_node["n2"]] == [
-        (0, 3, "SUCCEEDED"), (1, 2, "USER_ERROR")]
+    assert not any(b.span for b in retried)
+    assert [(b.batch, b.elements, b.failed, b.outcome) for b in by_node["n2"]] == [
+        (0, 3, 0, "SUCCEEDED"), (1, 2, 1, "USER_ERROR")]
+    # the subworkflow and the conditional span the time their children ran, nothing more
+    (sub,) = by_node["n1"]
+    (pick,) = by_node["n4"]
+    assert (sub.span, sub.attempt, sub.outcome) == (True, 0, "SUCCEEDED")
+    assert (sub.start, sub.end) == (_at(3).timestamp(), _at(5).timestamp())
+    assert pick.span and (pick.start, pick.end) == (_at(6).timestamp(), _at(7).timestamp())
     (hit,) = by_node["n3"]
     assert hit.cache and hit.outcome == "SUCCEEDED" and hit.attempt == 0
     assert by_node["n1-0"][0].parent == "n1"
@@ -484,6 +491,24 @@ def test_composed_workflows_run_by_the_engine(home_client: TestClient, local_hom
     timeline = ExecutionTimeline.model_validate(
         _get(home_client, f"/executions/{planned}/timeline"))
     assert [b.outcome for b in timeline.bars if b.node_id == plan_node.id] == ["SUCCEEDED"]
+
+
+def test_a_conditional_that_failed_before_any_arm_ran_has_a_span(
+    home_client: TestClient, local_home: str
+) -> None:
+    import wf_composed
+
+    result = run_entity(wf_composed.strict_pick, {"x": -1.0}, executor="inline", home=local_home)
+    assert not result.succeeded
+    execution_id = result.execution.id
+    graph = ExecutionGraph.model_validate(_get(home_client, f"/executions/{execution_id}/graph"))
+    (branch,) = [n for n in graph.nodes if n.kind == "branch"]
+    timeline = ExecutionTimeline.model_validate(
+        _get(home_client, f"/executions/{execution_id}/timeline"))
+    (span,) = [b for b in timeline.bars if b.node_id == branch.id]
+    assert span.span and span.outcome == "FAILED" and span.attempt == 0
+    assert span.end is not None and span.start <= span.end
+    assert not any(b.span for b in timeline.bars if b.node_id != branch.id)  # tasks: attempts
 
 
 # -- launch forms ------------------------------------------------------------------------------
