@@ -349,3 +349,17 @@ def failing_handler(error: str) -> None:
 @workflow(on_failure=failing_handler)
 def handler_fails_too(x: int = 1) -> int:
     return broken(x=x)
+
+
+@task
+def chatter(n: int) -> int:
+    import time
+
+    print(f"started on {n}")
+    time.sleep(30)
+    return n
+
+
+@workflow
+def chatty(n: int = 3) -> int:
+    return chatter(n=n)

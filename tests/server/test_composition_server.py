@@ -136,3 +136,18 @@ def test_terminating_a_map_records_its_running_elements_cancelled(
                         params={"limit": 100}).json()["elements"]
     assert {e["phase"] for e in elements} <= {"SUCCEEDED", "ABORTED", "QUEUED"}, elements
     assert "RUNNING" not in {e["phase"] for e in elements}
+
+
+def test_the_log_of_a_running_attempt_shows_what_it_printed_so_far(
+    live: TestClient, project: str,  # noqa: F811
+) -> None:
+    r = live.post(f"{API}/register", json=registration_body(project, "v1", (wf_composed.chatty,)))
+    assert r.status_code == 200, r.text
+    execution_id = _launch(live, project, wf_composed.chatty, {"n": 7})
+    deadline = time.monotonic() + 60
+    while "started on 7" not in (text := live.get(f"{API}/executions/{execution_id}/logs").text):
+        assert time.monotonic() < deadline, text
+        time.sleep(0.1)
+    assert "attempt 1: RUNNING" in text
+    live.post(f"{API}/executions/{execution_id}/terminate", json={"reason": "done looking"})
+    assert _wait(live, execution_id)["execution"]["phase"] == "ABORTED"

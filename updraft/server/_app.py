@@ -243,7 +243,9 @@ def create_app(
         engine=engine,
         registration=RegistrationService(store, blobs),
         launcher=Launcher(store, store, blobs, home),
-        reader=ExecutionReader(store, blobs),
+        reader=ExecutionReader(
+            store, blobs, live_output=engine.live_output if engine is not None else None
+        ),
         home=home,
     )
     app.include_router(registry_router, prefix=API_PREFIX)

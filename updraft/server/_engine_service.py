@@ -62,6 +62,7 @@ class EngineService:
             queue.SimpleQueue()
         )
         self._thread: threading.Thread | None = None
+        self._executor: Executor | None = None
 
     @property
     def running(self) -> bool:
@@ -82,6 +83,12 @@ class EngineService:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+
+    def live_output(self, attempt_id: str) -> str | None:
+        """What a running attempt (``<execution>/<node>/<attempt>``) of this service has
+        printed so far; None when it does not run here or its executor cannot tell."""
+        executor = self._executor
+        return executor.live_output(attempt_id) if executor is not None else None
 
     def wake(self) -> None:
         """A new execution was queued: look for work now instead of at the next poll."""
@@ -105,6 +112,7 @@ class EngineService:
 
     def _serve(self) -> None:
         executor = self._given_executor or ProcessExecutor(self.blobs.root)
+        self._executor = executor
         try:
             while not self._stop.is_set():
                 engine = Engine(self.store, executor, self.blobs.root,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -74,9 +74,16 @@ def parse_labels(labels: Sequence[str]) -> dict[str, str]:
 class ExecutionReader:
     """Answers questions about recorded executions."""
 
-    def __init__(self, store: MetadataStore, blobs: BlobStore) -> None:
+    def __init__(
+        self,
+        store: MetadataStore,
+        blobs: BlobStore,
+        live_output: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.store = store
         self.blobs = blobs
+        #: What a running attempt (by attempt id) printed so far, when this server runs it.
+        self.live_output = live_output
 
     def list_executions(
         self,
@@ -174,7 +181,7 @@ class ExecutionReader:
                 )
         parts: list[str] = []
         for node in nodes:
-            parts.extend(self._node_log(node))
+            parts.extend(self._node_log(execution_id, node))
         error = document.execution.error
         if node_id is None and error is not None:
             parts.append(f"=== execution {execution_id} {document.execution.phase.value}: "
@@ -183,7 +190,7 @@ class ExecutionReader:
                 parts.append(error.traceback.rstrip() + "\n")
         return "".join(parts)
 
-    def _node_log(self, node: NodeExecution) -> list[str]:
+    def _node_log(self, execution_id: str, node: NodeExecution) -> list[str]:
         parts: list[str] = []
         attempts = node.history or []
         if not attempts and node.log_uri:
@@ -196,6 +203,10 @@ class ExecutionReader:
             )
             if attempt.log_uri:
                 parts.append(self._read_log(attempt.log_uri))
+            elif attempt.outcome is None and self.live_output is not None:
+                printed = self.live_output(f"{execution_id}/{node.node_id}/{attempt.attempt}")
+                if printed:
+                    parts.append(printed if printed.endswith("\n") else printed + "\n")
             if attempt.error is not None:
                 parts.append(f"{attempt.error.kind}: {attempt.error.message}\n")
                 if attempt.error.traceback:

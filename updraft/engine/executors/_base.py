@@ -53,6 +53,14 @@ class Executor(abc.ABC):
     def capacity(self) -> int | None:
         """How many more attempts may start now; None where the backend queues itself."""
 
+    def live_output(self, attempt_id: str) -> str | None:
+        """What a running attempt has printed so far (the last few kilobytes), where the
+        backend can tell; None otherwise. Finished attempts have their log instead.
+
+        May be called from another thread than the one driving the executor.
+        """
+        return None
+
     def parallelism(self) -> int:
         """How many attempts run at the same time at most (workers, not queue slots): what a
         map's batches are sized for, so that every worker gets a share."""

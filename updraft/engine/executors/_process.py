@@ -285,6 +285,15 @@ class ProcessExecutor(Executor):
     def parallelism(self) -> int:
         return self._max_workers
 
+    def live_output(self, attempt_id: str) -> str | None:
+        # Read from another thread: one dictionary lookup each, and the worker's output
+        # file, which holds only the output of the attempt it runs now.
+        worker = self._inflight.get(attempt_id)
+        sent = worker.outstanding.get(attempt_id) if worker is not None else None
+        if worker is None or sent is None or worker.running_now() != (sent.seq, sent.index):
+            return None
+        return worker.output_tail(16_000)
+
     def capacity(self) -> int:
         """How many more attempts are worth submitting now: a few batches per worker, less
         what is queued or running. Requests are checked when attempts start, not here."""
