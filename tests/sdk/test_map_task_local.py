@@ -50,3 +50,4 @@ def test_mapped_inputs_must_be_lists() -> None:
         map_task(cm.square)(x=3)
     with pytest.raises(TypeError, match="maps over nothing"):
         map_task(cm.square)()
+

@@ -9,13 +9,11 @@ a dynamic task is the plain function it decorates.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar, overload
+from typing import ParamSpec, TypeVar, Unpack, overload
 
 from updraft.model import DYNAMIC_EXPANDER
-from updraft.sdk._resources import Resources
-from updraft.sdk._task import PythonTask
+from updraft.sdk._task import PythonTask, TaskOptions, decorate
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,29 +28,11 @@ def dynamic(_function: Callable[P, R], /) -> PythonTask[P, R]: ...
 
 
 @overload
-def dynamic(
-    *,
-    cache: bool = False,
-    cache_version: str = "",
-    retries: int = 0,
-    timeout: float | datetime.timedelta | None = None,
-    requests: Resources | None = None,
-    limits: Resources | None = None,
-    environment: dict[str, str] | None = None,
-) -> Callable[[Callable[P, R]], PythonTask[P, R]]: ...
+def dynamic(**options: Unpack[TaskOptions]) -> Callable[[Callable[P, R]], PythonTask[P, R]]: ...
 
 
 def dynamic(
-    _function: Callable[P, R] | None = None,
-    /,
-    *,
-    cache: bool = False,
-    cache_version: str = "",
-    retries: int = 0,
-    timeout: float | datetime.timedelta | None = None,
-    requests: Resources | None = None,
-    limits: Resources | None = None,
-    environment: dict[str, str] | None = None,
+    _function: Callable[P, R] | None = None, /, **options: Unpack[TaskOptions]
 ) -> PythonTask[P, R] | Callable[[Callable[P, R]], PythonTask[P, R]]:
     """Make a function a dynamic task: at run time its body, with real input values, decides
     which tasks to call (loops and ``if`` over real values), and those calls run as the
@@ -74,20 +54,4 @@ def dynamic(
         ... def squares(n: int) -> list[int]:
         ...     return [square(x=i) for i in range(n)]
     """
-
-    def wrap(function: Callable[P, R]) -> PythonTask[P, R]:
-        return PythonTask(
-            function,
-            cache=cache,
-            cache_version=cache_version,
-            retries=retries,
-            timeout=timeout,
-            requests=requests,
-            limits=limits,
-            environment=environment,
-            kind="dynamic",
-        )
-
-    if _function is not None:
-        return wrap(_function)
-    return wrap
+    return decorate(_function, "dynamic", options)

@@ -12,7 +12,7 @@ import hashlib
 import inspect
 import sys
 from collections.abc import Callable
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, Unpack, overload
 
 from updraft.model import CachePolicy, ResourceSpec, SourceLocation, TaskSpec
 from updraft.sdk._identity import CodeIdentity, identify
@@ -59,13 +59,13 @@ class PythonTask(Generic[P, R]):
         self,
         function: Callable[P, R],
         *,
-        cache: bool,
-        cache_version: str,
-        retries: int,
-        timeout: float | datetime.timedelta | None,
-        requests: Resources | None,
-        limits: Resources | None,
-        environment: dict[str, str] | None,
+        cache: bool = False,
+        cache_version: str = "",
+        retries: int = 0,
+        timeout: float | datetime.timedelta | None = None,
+        requests: Resources | None = None,
+        limits: Resources | None = None,
+        environment: dict[str, str] | None = None,
         kind: str = "python",
     ) -> None:
         functools.update_wrapper(self, function)
@@ -107,34 +107,28 @@ class PythonTask(Generic[P, R]):
         return f"<{kind}task {self.name}>"
 
 
+class TaskOptions(TypedDict, total=False):
+    """The options of `task` and `updraft.dynamic`; `task` says what each does."""
+
+    cache: bool
+    cache_version: str
+    retries: int
+    timeout: float | datetime.timedelta | None
+    requests: Resources | None
+    limits: Resources | None
+    environment: dict[str, str] | None
+
+
 @overload
 def task(_function: Callable[P, R], /) -> PythonTask[P, R]: ...
 
 
 @overload
-def task(
-    *,
-    cache: bool = False,
-    cache_version: str = "",
-    retries: int = 0,
-    timeout: float | datetime.timedelta | None = None,
-    requests: Resources | None = None,
-    limits: Resources | None = None,
-    environment: dict[str, str] | None = None,
-) -> Callable[[Callable[P, R]], PythonTask[P, R]]: ...
+def task(**options: Unpack[TaskOptions]) -> Callable[[Callable[P, R]], PythonTask[P, R]]: ...
 
 
 def task(
-    _function: Callable[P, R] | None = None,
-    /,
-    *,
-    cache: bool = False,
-    cache_version: str = "",
-    retries: int = 0,
-    timeout: float | datetime.timedelta | None = None,
-    requests: Resources | None = None,
-    limits: Resources | None = None,
-    environment: dict[str, str] | None = None,
+    _function: Callable[P, R] | None = None, /, **options: Unpack[TaskOptions]
 ) -> PythonTask[P, R] | Callable[[Callable[P, R]], PythonTask[P, R]]:
     """Make a function a task.
 
@@ -158,20 +152,28 @@ def task(
         ... def double(x: int) -> int:
         ...     return 2 * x
     """
+    return decorate(_function, "python", options)
 
-    def wrap(function: Callable[P, R]) -> PythonTask[P, R]:
-        return PythonTask(
-            function,
-            cache=cache,
-            cache_version=cache_version,
-            retries=retries,
-            timeout=timeout,
-            requests=requests,
-            limits=limits,
-            environment=environment,
+
+def decorate(
+    function: Callable[P, R] | None, kind: str, options: TaskOptions
+) -> PythonTask[P, R] | Callable[[Callable[P, R]], PythonTask[P, R]]:
+    """What ``@task`` and ``@dynamic`` (bare or with options) give for ``function``.
+
+    Raises:
+        TypeError: an option that does not exist, naming the ones that do.
+    """
+    unknown = sorted(set(options) - TaskOptions.__optional_keys__)
+    if unknown:
+        decorator = "task" if kind == "python" else kind
+        raise TypeError(
+            f"@{decorator} has no option(s) {', '.join(map(repr, unknown))}; its options "
+            f"are {', '.join(sorted(TaskOptions.__optional_keys__))}"
         )
 
-    if _function is not None:
-        return wrap(_function)
-    return wrap
+    def wrap(function: Callable[P, R]) -> PythonTask[P, R]:
+        return PythonTask(function, kind=kind, **options)
 
+    if function is not None:
+        return wrap(function)
+    return wrap
