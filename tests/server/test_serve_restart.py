@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -37,26 +38,47 @@ def _serve(home: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes
         time.sleep(0.1)
 
 
+def _env(port: int, marks: Path) -> dict[str, str]:
+    return dict(os.environ, UPDRAFT_ENDPOINT=f"http://127.0.0.1:{port}",
+                UPDRAFT_PROJECT="default", UPDRAFT_DOMAIN="development",
+                UPDRAFT_TEST_DIR=str(marks))
+
+
+def _register_and_launch(port: int, env: dict[str, str], module: str, workflow: str,
+                         inputs: dict[str, object] | None = None) -> str:
+    """Register tests/resources/<module>.py as v1 and launch one of its workflows."""
+    registered = subprocess.run(
+        [sys.executable, "-m", "updraft.cli", "register", str(RESOURCES / f"{module}.py"),
+         "--version", "v1"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert registered.returncode == 0, registered.stderr
+    created = httpx.post(f"http://127.0.0.1:{port}{API}/executions", json={
+        "project": "default", "domain": "development",
+        "workflow": f"{module}.{workflow}", "version": "v1", "inputs": inputs or {}})
+    assert created.status_code == 201, created.text
+    execution_id: str = created.json()["execution"]["id"]
+    return execution_id
+
+
+def _wait_done(port: int, execution_id: str, timeout_s: float = 90) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{port}{API}/executions/{execution_id}"
+    deadline = time.monotonic() + timeout_s
+    while (document := httpx.get(url).json())["execution"]["phase"] in ("QUEUED", "RUNNING"):
+        assert time.monotonic() < deadline, document
+        time.sleep(0.1)
+    result: dict[str, Any] = document
+    return result
+
+
 def test_a_killed_server_finishes_the_execution_after_a_restart(
     tmp_path: Path, marks: Path
 ) -> None:
     home, port = tmp_path / "home", free_port()
-    env = dict(os.environ, UPDRAFT_ENDPOINT=f"http://127.0.0.1:{port}",
-               UPDRAFT_PROJECT="default", UPDRAFT_DOMAIN="development",
-               UPDRAFT_TEST_DIR=str(marks))
+    env = _env(port, marks)
     server = _serve(home, port, env)
     try:
-        registered = subprocess.run(
-            [sys.executable, "-m", "updraft.cli", "register", str(RESOURCES / "wf_failing.py"),
-             "--version", "v1"],
-            env=env, capture_output=True, text=True, timeout=120,
-        )
-        assert registered.returncode == 0, registered.stderr
-        created = httpx.post(f"http://127.0.0.1:{port}{API}/executions", json={
-            "project": "default", "domain": "development",
-            "workflow": "wf_failing.chain_of_20", "version": "v1"})
-        assert created.status_code == 201, created.text
-        execution_id = created.json()["execution"]["id"]
+        execution_id = _register_and_launch(port, env, "wf_failing", "chain_of_20")
         deadline = time.monotonic() + 60
         while count_marks(marks, "quick-8") == 0:
             assert time.monotonic() < deadline
@@ -150,23 +172,11 @@ def test_a_killed_server_finishes_a_map_without_rerunning_finished_elements(
     tmp_path: Path, marks: Path
 ) -> None:
     home, port = tmp_path / "home", free_port()
-    env = dict(os.environ, UPDRAFT_ENDPOINT=f"http://127.0.0.1:{port}",
-               UPDRAFT_PROJECT="default", UPDRAFT_DOMAIN="development",
-               UPDRAFT_TEST_DIR=str(marks))
+    env = _env(port, marks)
     xs = list(range(40))
     server = _serve(home, port, env)
     try:
-        registered = subprocess.run(
-            [sys.executable, "-m", "updraft.cli", "register", str(RESOURCES / "wf_composed.py"),
-             "--version", "v1"],
-            env=env, capture_output=True, text=True, timeout=120,
-        )
-        assert registered.returncode == 0, registered.stderr
-        created = httpx.post(f"http://127.0.0.1:{port}{API}/executions", json={
-            "project": "default", "domain": "development",
-            "workflow": "wf_composed.slow_map", "version": "v1", "inputs": {"xs": xs}})
-        assert created.status_code == 201, created.text
-        execution_id = created.json()["execution"]["id"]
+        execution_id = _register_and_launch(port, env, "wf_composed", "slow_map", {"xs": xs})
         deadline = time.monotonic() + 60
         while sum(count_marks(marks, f"slow_element-{x}") for x in xs) < 12:
             assert time.monotonic() < deadline
@@ -185,11 +195,7 @@ def test_a_killed_server_finishes_a_map_without_rerunning_finished_elements(
 
     server = _serve(home, port, env)
     try:
-        url = f"http://127.0.0.1:{port}{API}/executions/{execution_id}"
-        deadline = time.monotonic() + 90
-        while (document := httpx.get(url).json())["execution"]["phase"] in ("QUEUED", "RUNNING"):
-            assert time.monotonic() < deadline, document
-            time.sleep(0.1)
+        document = _wait_done(port, execution_id)
     finally:
         server.terminate()
         server.wait(30)
