@@ -128,3 +128,7 @@ def test_relaunch_opens_a_new_execution_with_the_same_inputs(
     assert doc["inputs"] == original["inputs"]
     assert doc["launched_by"] == "relaunch"
     expect(page.get_by_test_id("launched-by")).to_have_text("relaunch")
+    source = page.get_by_test_id("source-execution")
+    expect(source).to_have_text(runs.typed)
+    source.click()
+    page.wait_for_url(re.compile(rf"#/executions/{runs.typed}"))

@@ -203,6 +203,7 @@ def test_recover_reuses_the_outputs_of_succeeded_nodes(
     assert recovered.status_code == 201, recovered.text
     new = recovered.json()
     assert new["execution"]["launched_by"] == "recover"
+    assert new["execution"]["source"] == old
     assert new["execution"]["id"] != old
     assert new["execution"]["inputs"] == doc["execution"]["inputs"]
     assert new["execution"]["labels"] == {"k": "v"}
@@ -212,6 +213,7 @@ def test_recover_reuses_the_outputs_of_succeeded_nodes(
 
     relaunched = client.post(f"{API}/executions/{old}/relaunch").json()
     assert relaunched["execution"]["launched_by"] == "relaunch"
+    assert relaunched["execution"]["source"] == old
     assert relaunched["execution"]["inputs"] == doc["execution"]["inputs"]
     assert {n["phase"] for n in relaunched["nodes"]} == {"QUEUED"}
 

@@ -238,7 +238,9 @@ class Execution(msgspec.Struct):
 
     On the server an execution also has a ``name`` unique in its project and domain, the
     registered workflow (and launch plan) it runs, the code package its tasks import, its
-    parent execution when a workflow started it, and the scheduled time when a schedule did.
+    parent execution when a workflow started it (with the node, ``parent_node``), the
+    execution it repeats when it is a relaunch or a recovery (``source``), and the scheduled
+    time when a schedule did.
     ``overwrite_cache`` recomputes cached nodes and replaces their entries;
     ``max_parallelism`` caps how many of its nodes run at once.
     """
@@ -264,6 +266,7 @@ class Execution(msgspec.Struct):
     code: CodePackage | None = None
     parent: str | None = None
     parent_node: str | None = None
+    source: str | None = None
     scheduled_at: datetime | None = None
     overwrite_cache: bool = False
     max_parallelism: int | None = None

@@ -281,7 +281,7 @@ class Launcher:
             labels=dict(old.labels), launched_by=launched_by, workflow_id=old.workflow_id,
             launch_plan=old.launch_plan, code=old.code, max_parallelism=old.max_parallelism,
             overwrite_cache=old.overwrite_cache, code_paths=old.code_paths,
-            nodes=nodes, batches=batches,
+            nodes=nodes, batches=batches, source=old.id,
         )
 
     # -- recording -----------------------------------------------------------------------------
@@ -306,6 +306,7 @@ class Launcher:
         execution_id: str | None = None,
         scheduled_at: datetime | None = None,
         batches: list[MapBatch] | None = None,
+        source: str | None = None,
     ) -> Execution:
         execution_id = execution_id or new_execution_id()
         if code is not None:
@@ -344,6 +345,7 @@ class Launcher:
             max_parallelism=max_parallelism,
             overwrite_cache=overwrite_cache,
             scheduled_at=scheduled_at,
+            source=source,
         )
         if nodes is None:
             nodes = initial_nodes(spec)

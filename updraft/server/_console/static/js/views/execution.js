@@ -93,6 +93,8 @@ export async function renderExecution(root, ctx) {
       item("Nodes", doc.nodes.length.toLocaleString()),
       item("Launched by", h("span", { class: "tag", testid: "launched-by" }, e.launched_by)),
       e.parent ? item("Parent", h("a", { class: "mono", href: href(paths.execution(e.parent)) }, e.parent)) : null,
+      e.source ? item(e.launched_by === "recover" ? "Recovers" : "Relaunch of",
+        h("a", { class: "mono", testid: "source-execution", href: href(paths.execution(e.source)) }, e.source)) : null,
       labels.length ? item("Labels", h("span", {}, labels.map(([k, v]) => h("span", { class: "tag", style: { marginRight: "4px" } }, `${k}=${v}`)))) : null,
       item("Created", formatTime(e.created_at)),
       item("Id", h("span", { class: "mono" }, e.id)));
