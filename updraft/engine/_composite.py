@@ -433,7 +433,7 @@ def _end_map(engine: Engine, state: RunState, node_id: str) -> None:
         engine._node_failed(state, node_id, error)
         return
     assert outputs is not None
-    if run.size > 0 and all(run.cached):
+    if run.all_cached:
         status = CacheStatus.HIT
     elif run.task.cache.enabled:
         status = CacheStatus.PUT

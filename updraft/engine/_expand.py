@@ -112,6 +112,20 @@ def expand(parent: str, spec: WorkflowSpec, inputs: dict[str, Literal]) -> Expan
     return Expansion(nodes, outputs)
 
 
+def under_finished(nodes: list[NodeExecution]) -> set[str]:
+    """Ids of the nodes below a node that finished (SUCCEEDED or RECOVERED): such a parent
+    does not expand again, so what its children recorded stays as it is.
+
+    ``nodes`` are in the order they were recorded, each parent before its children.
+    """
+    finished = {n.node_id for n in nodes if n.phase.done_ok}
+    below: set[str] = set()
+    for node in nodes:
+        if node.parent in finished or node.parent in below:
+            below.add(node.node_id)
+    return below
+
+
 def node_kind(spec: WorkflowSpec, node: NodeSpec) -> str:
     """What the console and CLI call the node: its spec kind, or ``dynamic`` for a task
     node whose task builds a sub-workflow."""

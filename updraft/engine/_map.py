@@ -69,7 +69,6 @@ class MapRun:
     attempts: list[int]
     outputs: list[dict[str, Literal] | None]
     errors: list[ErrorInfo | None]
-    cached: list[bool]
     pending: collections.deque[int]
     #: Elements to run one per batch: their batch failed as a whole before.
     solo: set[int] = dataclasses.field(default_factory=set)
@@ -121,7 +120,6 @@ class MapRun:
             attempts=[0] * size,
             outputs=[None] * size,
             errors=[None] * size,
-            cached=[False] * size,
             pending=collections.deque(range(size)),
             system_failures=[0] * size,
         )
@@ -132,6 +130,7 @@ class MapRun:
         """Take back what earlier batches of this node recorded (a resumed run): elements
         that succeeded keep their outputs; the others run again with their attempts
         counted."""
+        cached: set[int] = set()
         for batch in batches:
             for i, index in enumerate(batch.indices):
                 if index >= self.size:
@@ -140,13 +139,16 @@ class MapRun:
                 if batch.outcomes[i] == Outcome.SUCCEEDED:
                     self.status[index] = SUCCEEDED
                     self.outputs[index] = batch.outputs[i]
-                    self.cached[index] = batch.cache == CacheStatus.HIT
+                    if batch.cache == CacheStatus.HIT:
+                        cached.add(index)
+                    else:
+                        cached.discard(index)
         self.next_batch = max((b.batch + 1 for b in batches), default=0)
         self.pending = collections.deque(
             i for i in range(self.size) if self.status[i] != SUCCEEDED
         )
         self.succeeded = self.size - len(self.pending)
-        self.cached_count = sum(self.cached)
+        self.cached_count = len(cached)
 
     # -- elements ------------------------------------------------------------------------
 
@@ -229,7 +231,6 @@ class MapRun:
         for index in indices:
             self.status[index] = SUCCEEDED
             self.outputs[index] = hits[index]
-            self.cached[index] = True
         self.succeeded += len(indices)
         self.cached_count += len(indices)
         pending = set(indices)
@@ -316,6 +317,11 @@ class MapRun:
     @property
     def done(self) -> bool:
         return not self.pending and not self.in_flight
+
+    @property
+    def all_cached(self) -> bool:
+        """Whether every element came from the cache (the node is then a cache hit)."""
+        return self.size > 0 and self.cached_count == self.size
 
     def counts(self) -> ElementCounts:
         return ElementCounts(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from updraft.engine import _composite
+from updraft.engine._expand import under_finished
 from updraft.engine._state import RunState
 from updraft.engine.executors import Executor
 from updraft.model import (
@@ -139,12 +140,9 @@ class Engine:
         reset = []
         # Children of a node that finished keep their record as it is (an arm not taken
         # stays SKIPPED); the rest run again.
-        finished = {n.node_id for n in nodes if n.phase.done_ok}
+        settled = under_finished(nodes)
         for node in nodes:
-            if node.parent in finished:
-                finished.add(node.node_id)
-                continue
-            if node.phase in _RERUN_ON_RESUME:
+            if node.phase in _RERUN_ON_RESUME and node.node_id not in settled:
                 node.phase = NodePhase.QUEUED
                 node.error = None
                 node.ended_at = None

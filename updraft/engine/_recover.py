@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from updraft.engine._expand import initial_nodes
+from updraft.engine._expand import initial_nodes, under_finished
 from updraft.model import (
     MapBatch,
     NodeExecution,
@@ -44,18 +44,11 @@ def recovered_state(
         for n in initial_nodes(spec)
     ]
 
-    def under_unfinished(node: NodeExecution) -> bool:
-        """True when no ancestor of ``node`` succeeded (it would not expand again)."""
-        parent = node.parent
-        while parent is not None:
-            if parent in done:
-                return False
-            parent = next((n.parent for n in nodes if n.node_id == parent), None)
-        return True
-
+    # Below a parent that succeeded nothing expands again: the parent's record is enough.
+    settled = under_finished(nodes)
     records += [
         _recovered(n, now) for n in nodes
-        if n.parent is not None and n.phase.done_ok and under_unfinished(n)
+        if n.parent is not None and n.phase.done_ok and n.node_id not in settled
     ]
     kept: list[MapBatch] = []
     for batch in batches:
