@@ -97,6 +97,21 @@ def test_constant_of_the_wrong_type_is_refused() -> None:
             return needs_str(text=3)
 
 
+@task
+def joins(texts: list[str]) -> str:
+    return "".join(texts)
+
+
+def test_wrong_item_in_a_list_of_promises_names_the_items_type() -> None:
+    with pytest.raises(
+        CompileError, match=r"input 'texts' expects items of type str, got int 3: expected str"
+    ):
+
+        @workflow
+        def mixed() -> str:
+            return joins(texts=[needs_str(text="a"), 3])
+
+
 def test_branching_on_a_promise_explains_why_not() -> None:
     with pytest.raises(TypeError, match="cannot be used in `if`"):
 

@@ -278,6 +278,20 @@ def test_an_arm_left_open_is_reported() -> None:
             conditional("open").if_(x > 1)
 
 
+def test_a_second_elif_before_then_names_the_open_arm() -> None:
+    with pytest.raises(
+        CompileError,
+        match=r"conditional 'twice' \(n0\): elif_\(\) follows an arm that has no then\(\.\.\.\)",
+    ):
+
+        @workflow
+        def twice(x: int) -> int:
+            branches = conditional("twice").if_(x > 1).then(produce(x=x))
+            branches.elif_(x > 2)
+            branches.elif_(x > 3)
+            return produce(x=x)
+
+
 def test_conditional_outside_a_body() -> None:
     with pytest.raises(TypeError, match="use a plain `if`"):
         conditional("nowhere")

@@ -15,25 +15,14 @@ from typing import Any
 from updraft.compiler._errors import CompileError
 from updraft.compiler._promise import NodeHandle, Promise
 from updraft.model import Binding, BlobIO, ListBinding, LiteralType, MapBinding, ValueBinding
-from updraft.types import TypeConversionError, describe, is_assignable, to_literal
+from updraft.types import NoBlobStore, TypeConversionError, describe, is_assignable, to_literal
 
-
-class _NoBlobs:
-    """Blob I/O for constants in a workflow body: there is none at compile time."""
-
-    def _refuse(self, *_: object) -> str:
-        raise TypeConversionError(
-            "values stored as blobs (files, frames, pickles) cannot be written as constants "
-            "in a workflow body; make it an input of the workflow with a default instead"
-        )
-
-    put_bytes = put_file = put_directory = get_file = get_directory = get_bytes = _refuse
-
-    def local_dir(self) -> str:
-        return self._refuse()
-
-
-NO_BLOBS: Any = _NoBlobs()
+NO_BLOBS: BlobIO = NoBlobStore(
+    "values stored as blobs (files, frames, pickles) cannot be written as constants "
+    "in a workflow body; make it an input of the workflow with a default instead"
+)
+"""Blob I/O for constants in a workflow body: there is none at compile time. Its refusal is
+a `TypeConversionError`, so it reads like any other constant that does not convert."""
 
 Fail = Callable[[str], CompileError]
 
@@ -64,10 +53,31 @@ def bind_value(
     Raises:
         CompileError: made by ``fail`` from a message saying what was expected and what came.
     """
+    return _bind(value, annotation, expected, fail, blobs, prefix, item=False)
+
+
+def _bind(
+    value: Any,
+    annotation: Any,
+    expected: LiteralType,
+    fail: Fail,
+    blobs: BlobIO,
+    prefix: str,
+    *,
+    item: bool,
+) -> Binding:
+    """`bind_value` for a whole argument (``item=False``) or for one item of a collection
+    of promises (``item=True``), whose messages speak of the items' type instead."""
     if isinstance(value, NodeHandle):
-        raise fail("receives the result of a call that returns nothing")
+        verb = "holds" if item else "receives"
+        raise fail(f"{verb} the result of a call that returns nothing")
     if isinstance(value, Promise):
         if not is_assignable(value.type, expected):
+            if item:
+                raise fail(
+                    f"expects items of type {expected.describe()}, got "
+                    f"{value.type.describe()} ({value.origin})"
+                )
             raise fail(
                 f"expects {describe(annotation)}, got {value.type.describe()} "
                 f"({value.origin}). Pass a value of type {describe(annotation)}, or change the "
@@ -79,9 +89,8 @@ def bind_value(
     try:
         return ValueBinding(to_literal(value, annotation, blobs, prefix))
     except TypeConversionError as exc:
-        raise fail(
-            f"expects {describe(annotation)}, got {type(value).__name__} {value!r}: {exc}"
-        ) from None
+        wanted = f"items of type {expected.describe()}" if item else describe(annotation)
+        raise fail(f"expects {wanted}, got {type(value).__name__} {value!r}: {exc}") from None
 
 
 def _item_annotation(annotation: Any) -> Any:
@@ -98,36 +107,13 @@ def _bind_container(
     item = _item_annotation(annotation)
     if isinstance(value, list | tuple) and expected.kind == "list":
         return ListBinding(
-            tuple(_bind_item(v, item, expected.args[0], fail, blobs, prefix) for v in value)
+            tuple(_bind(v, item, expected.args[0], fail, blobs, prefix, item=True) for v in value)
         )
     if isinstance(value, dict) and expected.kind == "dict":
         return MapBinding(
             {
-                k: _bind_item(v, item, expected.args[0], fail, blobs, prefix)
+                k: _bind(v, item, expected.args[0], fail, blobs, prefix, item=True)
                 for k, v in value.items()
             }
         )
     raise fail(f"expects {expected.describe()}, got a {type(value).__name__} of promises")
-
-
-def _bind_item(
-    value: Any, annotation: Any, expected: LiteralType, fail: Fail, blobs: BlobIO, prefix: str
-) -> Binding:
-    if isinstance(value, NodeHandle):
-        raise fail("holds the result of a call that returns nothing")
-    if isinstance(value, Promise):
-        if not is_assignable(value.type, expected):
-            raise fail(
-                f"expects items of type {expected.describe()}, got "
-                f"{value.type.describe()} ({value.origin})"
-            )
-        return value.binding
-    if contains_promise(value):
-        return _bind_container(value, annotation, expected, fail, blobs, prefix)
-    try:
-        return ValueBinding(to_literal(value, annotation, blobs, prefix))
-    except TypeConversionError as exc:
-        raise fail(
-            f"expects items of type {expected.describe()}, got {type(value).__name__} "
-            f"{value!r}: {exc}"
-        ) from None

@@ -54,6 +54,9 @@ class _Section:
 
     def open_arm(self, label: str, condition: Any) -> None:
         location = location_of(user_frame())
+        if self.open:  # before in_arm: this conditional's own open arm is the likelier slip
+            raise self.error(f"{label} follows an arm that has no then(...) or fail(...)",
+                             location)
         if self.tracer.in_arm:
             raise self.error(
                 f"{label} is written inside an arm of another conditional; an arm takes a "
@@ -63,9 +66,6 @@ class _Section:
             )
         if self.has_else:
             raise self.error(f"{label} comes after else_(); else_() must be the last arm",
-                             location)
-        if self.open:
-            raise self.error(f"{label} follows an arm that has no then(...) or fail(...)",
                              location)
         expr = None
         if label != "else_()":
@@ -84,7 +84,7 @@ class _Section:
         self.has_else = label == "else_()"
         self.labels.append(label)
         self.open = True
-        self.tracer.begin_arm(f"{self.node.id}-{len(self.node.cases)}", self.name, location)
+        self.tracer.begin_arm(f"{self.node.id}-{len(self.node.cases)}", self.name)
 
     def close_arm(self, result: Any) -> None:
         assert self.node is not None

@@ -14,14 +14,9 @@ from typing import Any
 
 from updraft.compiler._assemble import assemble
 from updraft.compiler._tracer import WorkflowTracer
-from updraft.model import BlobIO, Interface, SourceLocation, WorkflowSpec
-from updraft.sdk import tracing
+from updraft.model import BlobIO, Interface, WorkflowSpec
+from updraft.sdk import function_location, tracing
 from updraft.types import interface_of
-
-
-def _location(function: Callable[..., Any]) -> SourceLocation | None:
-    code = getattr(function, "__code__", None)
-    return SourceLocation(code.co_filename, code.co_firstlineno) if code else None
 
 
 def trace_dynamic(
@@ -52,7 +47,7 @@ def trace_dynamic(
     with tracing(tracer):
         returned = function(**kwargs)
     tracer.finish()
-    location = _location(function)
+    location = function_location(function)
     spec = assemble(
         tracer,
         name=name,

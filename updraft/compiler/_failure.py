@@ -26,8 +26,8 @@ from updraft.model import (
 from updraft.sdk import PythonTask
 from updraft.types import InputInfo, describe, is_assignable
 
-#: The id of the handler's node, and the input that receives the error message.
-ON_FAILURE_ID = ON_FAILURE_NODE
+#: The input of the handler that receives the error message (its node's id is
+#: `updraft.model.ON_FAILURE_NODE`).
 ERROR_INPUT = "error"
 
 
@@ -60,11 +60,6 @@ def policy_name(workflow: str, policy: Any, location: SourceLocation | None) -> 
     return str(value)
 
 
-def _accepts_error(lt: LiteralType) -> bool:
-    text = LiteralType("str")
-    return lt == text or (lt.kind == "union" and text in lt.args)
-
-
 def failure_node(
     workflow: str,
     inputs: Mapping[str, InputInfo],
@@ -90,12 +85,12 @@ def failure_node(
     where = f"workflow {workflow!r}: on_failure handler {name!r}"
 
     def fail(message: str, input: str | None = None) -> CompileError:
-        return CompileError(f"{where} {message}", workflow=workflow, node=ON_FAILURE_ID,
+        return CompileError(f"{where} {message}", workflow=workflow, node=ON_FAILURE_NODE,
                             input=input, location=location)
 
     declared: dict[str, InputInfo] = handler.python_interface.inputs
     error = declared.get(ERROR_INPUT)
-    if error is None or not _accepts_error(error.literal_type):
+    if error is None or not is_assignable(LiteralType("str"), error.literal_type):
         got = "has none" if error is None else f"declares it as {describe(error.annotation)}"
         raise fail(
             f"must declare an input `{ERROR_INPUT}: str`, which receives the error message "
@@ -135,7 +130,7 @@ def failure_node(
                 input_name,
             )
     if is_task:
-        return NodeSpec(id=ON_FAILURE_ID, task=handler.spec.name, name=name, inputs=bindings,
+        return NodeSpec(id=ON_FAILURE_NODE, task=handler.spec.name, name=name, inputs=bindings,
                         location=location)
-    return NodeSpec(id=ON_FAILURE_ID, task="", name=name, inputs=bindings, location=location,
+    return NodeSpec(id=ON_FAILURE_NODE, task="", name=name, inputs=bindings, location=location,
                     kind="subworkflow", workflow=handler.name)

@@ -163,15 +163,9 @@ class WorkflowTracer:
 
     # -- conditionals' arms -----------------------------------------------------------------
 
-    def begin_arm(self, node_id: str, conditional: str, location: SourceLocation | None) -> None:
-        """Make the next call the node of an arm, with id ``node_id``."""
-        if self._capture is not None:
-            raise self.error(
-                f"conditional {conditional!r} is started inside an arm of conditional "
-                f"{self._capture.conditional!r}; an arm takes a single task, map or workflow "
-                "call. Move the inner decision into a workflow and call that in the arm",
-                location=location,
-            )
+    def begin_arm(self, node_id: str, conditional: str) -> None:
+        """Make the next call the node of an arm, with id ``node_id``. The conditional has
+        already refused an arm opened inside another's, so no arm is open here."""
         self._capture = _Capture(node_id, conditional)
 
     def end_arm(self) -> TracedNode | None:
@@ -230,11 +224,7 @@ class WorkflowTracer:
     ) -> Any:
         """A workflow called in the body: a ``subworkflow`` node running its nodes."""
         node = self.new_node(wf.function.__name__, "subworkflow", location_of(frame))
-        node.workflow = wf.name
-        self._refuse_positional(node, args, wf.python_interface.inputs)
-        self.bind_inputs(node, wf.python_interface.inputs, kwargs, defaults=wf.spec)
-        self.add_workflow(node, wf)
-        return self.finish_node(node, outputs_of(wf.python_interface))
+        return self._call_child(node, wf, args, kwargs)
 
     def call_launch_plan(
         self, plan: Any, args: tuple[Any, ...], kwargs: dict[str, Any], frame: FrameType | None
@@ -243,26 +233,44 @@ class WorkflowTracer:
         wf = plan.workflow
         name = wf.function.__name__ if plan.name == wf.name else plan.name
         node = self.new_node(name, "launchplan", location_of(frame))
-        node.workflow = wf.name
         node.launch_plan = plan.name
+        return self._call_child(node, wf, args, kwargs, plan=plan)
+
+    def _call_child(
+        self,
+        node: TracedNode,
+        wf: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        plan: Any = None,
+    ) -> Any:
+        """Bind and add a node that runs workflow ``wf``; through ``plan``'s inputs, if any."""
+        node.workflow = wf.name
         self._refuse_positional(node, args, wf.python_interface.inputs)
-        fixed = sorted(set(kwargs) & set(plan.spec.fixed_inputs))
-        if fixed:
-            raise self.error(
-                f"passes input(s) {', '.join(map(repr, fixed))}, which launch plan "
-                f"{plan.name!r} fixes; call the workflow {wf.name!r} itself, or another plan, "
-                "to choose them",
-                node=node,
-            )
-        preset: dict[str, Binding] = {
-            n: ValueBinding(v)
-            for values in (plan.spec.default_inputs, plan.spec.fixed_inputs)
-            for n, v in values.items()
-        }
+        preset = self._plan_inputs(node, plan, kwargs) if plan is not None else None
         self.bind_inputs(node, wf.python_interface.inputs, kwargs, defaults=wf.spec,
                          preset=preset)
         self.add_workflow(node, wf)
         return self.finish_node(node, outputs_of(wf.python_interface))
+
+    def _plan_inputs(
+        self, node: TracedNode, plan: Any, kwargs: dict[str, Any]
+    ) -> dict[str, Binding]:
+        """A launch plan's default and fixed inputs as bindings; refuses a call that passes
+        a fixed one."""
+        fixed = sorted(set(kwargs) & set(plan.spec.fixed_inputs))
+        if fixed:
+            raise self.error(
+                f"passes input(s) {', '.join(map(repr, fixed))}, which launch plan "
+                f"{plan.name!r} fixes; call the workflow {plan.workflow.name!r} itself, or "
+                "another plan, to choose them",
+                node=node,
+            )
+        return {
+            n: ValueBinding(v)
+            for values in (plan.spec.default_inputs, plan.spec.fixed_inputs)
+            for n, v in values.items()
+        }
 
     def _refuse_positional(
         self, node: TracedNode, args: tuple[Any, ...], inputs: Mapping[str, Any]

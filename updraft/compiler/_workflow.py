@@ -24,11 +24,17 @@ from updraft.model import (
     Interface,
     NodeSpec,
     OutputRef,
-    SourceLocation,
     WorkflowSpec,
     content_hash,
 )
-from updraft.sdk import CodeIdentity, PythonTask, active_tracer, identify, tracing
+from updraft.sdk import (
+    CodeIdentity,
+    PythonTask,
+    active_tracer,
+    function_location,
+    identify,
+    tracing,
+)
 from updraft.types import interface_of
 
 P = ParamSpec("P")
@@ -77,14 +83,9 @@ class Workflow(Generic[P, R]):
         return f"<workflow {self.name}>"
 
 
-def _location(function: Callable[..., Any]) -> SourceLocation | None:
-    code = getattr(function, "__code__", None)
-    return SourceLocation(code.co_filename, code.co_firstlineno) if code else None
-
-
 def _compile(wf: Workflow[Any, Any], failure_policy: Any, on_failure: Any) -> WorkflowSpec:
     name = wf.identity.name
-    location = _location(wf.function)
+    location = function_location(wf.function)
     policy = policy_name(name, failure_policy, location)
     tracer = WorkflowTracer(name)
     iface = wf.python_interface

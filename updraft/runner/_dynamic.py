@@ -1,7 +1,7 @@
 """The dynamic expander: what a worker calls to turn a dynamic task into its sub-workflow.
 
 The engine never imports this module: it reaches `expand` through the entry point
-``updraft.runner._dynamic:expand`` (`updraft.sdk.EXPANDER`), in the worker that runs the
+``updraft.runner._dynamic:expand`` (`updraft.model.DYNAMIC_EXPANDER`), in the worker that runs the
 dynamic node's attempt. Tracing belongs to the compiler; this module adds what running needs:
 the attempt's blob store and prefix for constants, and shipping by value the tasks that the
 worker cannot import by name.
@@ -60,6 +60,6 @@ def expand(
         root = task.identity.project_root
         return bool(root) and root not in known
 
-    if not any(task.identity.by_value or off_path(task) for task in tasks.values()):
-        return spec
-    return ship_tasks_by_value(spec, tasks, blob_io, also=off_path)
+    return ship_tasks_by_value(
+        spec, tasks, blob_io, ships=lambda task: task.identity.by_value or off_path(task)
+    )

@@ -156,28 +156,30 @@ atexit.register(_local.close)
 def _ship_by_value(wf: Workflow[Any, Any], blobs: BlobStore) -> tuple[WorkflowSpec, str]:
     """Store the pickled functions of tasks that workers cannot import by name; return the
     spec that points at them and its hash."""
-    if not any(task.identity.by_value for task in wf.tasks.values()):
-        return wf.spec, wf.spec_hash
     spec = ship_tasks_by_value(wf.spec, wf.tasks, blobs)
-    return spec, content_hash(spec)
+    return spec, wf.spec_hash if spec is wf.spec else content_hash(spec)
 
 
 def ship_tasks_by_value(
     spec: WorkflowSpec,
     python_tasks: Mapping[str, Any],
     blobs: BlobIO,
-    also: Callable[[Any], bool] | None = None,
+    ships: Callable[[Any], bool] = lambda t: t.identity.by_value,
 ) -> WorkflowSpec:
-    """``spec`` with ``by_value`` set on every task (its subworkflows' included) that workers
-    cannot import by name, its pickled function stored once per content in the blob store.
+    """``spec`` with ``by_value`` set on every task (its subworkflows' included) that
+    ``ships``, its pickled function stored once per content in the blob store; ``spec``
+    itself, the same object, when no task ships.
 
     Args:
         spec: a compiled workflow (or an expanded dynamic task).
         python_tasks: the Python task objects its nodes call, by task name.
         blobs: where the pickles go (prefix ``code``).
-        also: tasks it returns True for are shipped by value too (a dynamic body's tasks
-            from a project root its workers do not have on their path).
+        ships: which tasks travel by value; by default those workers cannot import by name
+            (a dynamic body adds its tasks from a project root its workers do not have).
     """
+    shipped = {name for name, task in python_tasks.items() if ships(task)}
+    if not shipped:
+        return spec
     uris: dict[str, str] = {}
 
     def uri_of(name: str) -> str:
@@ -196,9 +198,7 @@ def ship_tasks_by_value(
     def ship(spec: WorkflowSpec) -> WorkflowSpec:
         tasks = {
             name: msgspec.structs.replace(task_spec, by_value=uri_of(name))
-            if name in python_tasks and (
-                python_tasks[name].identity.by_value or (also and also(python_tasks[name]))
-            )
+            if name in shipped
             else task_spec
             for name, task_spec in spec.tasks.items()
         }

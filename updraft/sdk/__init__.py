@@ -6,9 +6,10 @@ by the compiler through the hook in `updraft.sdk._tracing`.
 """
 
 from updraft.sdk._context import current_context
-from updraft.sdk._dynamic import EXPANDER, dynamic
+from updraft.sdk._dynamic import dynamic
 from updraft.sdk._identity import CodeIdentity, identify, module_for_file
 from updraft.sdk._launch_plan import LaunchPlan, LaunchPlanError
+from updraft.sdk._location import function_location
 from updraft.sdk._map_task import MapTask, map_task
 from updraft.sdk._resources import Resources, parse_cpu, parse_memory
 from updraft.sdk._schedules import CronSchedule, FixedRate
@@ -16,7 +17,6 @@ from updraft.sdk._task import PythonTask, source_version, task
 from updraft.sdk._tracing import Tracer, active_tracer, tracing
 
 __all__ = [
-    "EXPANDER",
     "CodeIdentity",
     "CronSchedule",
     "FixedRate",
@@ -29,6 +29,7 @@ __all__ = [
     "active_tracer",
     "current_context",
     "dynamic",
+    "function_location",
     "identify",
     "map_task",
     "module_for_file",

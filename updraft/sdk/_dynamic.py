@@ -1,10 +1,10 @@
 """`@dynamic`: a task whose body builds a workflow from the actual input values.
 
 In a workflow body a dynamic task is called like any task and becomes one node. When that
-node runs, the engine calls the expander (`EXPANDER`, reached by name, never imported by the
-engine): it runs the function with the real inputs, its task calls becoming the nodes of a
-sub-workflow, which the engine then runs as the node's children. Called outside a workflow,
-a dynamic task is the plain function it decorates.
+node runs, the engine calls the expander (`updraft.model.DYNAMIC_EXPANDER`, reached by
+name, never imported by the engine): it runs the function with the real inputs, its task
+calls becoming the nodes of a sub-workflow, which the engine then runs as the node's
+children. Called outside a workflow, a dynamic task is the plain function it decorates.
 """
 
 from __future__ import annotations
@@ -12,16 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar, Unpack, overload
 
-from updraft.model import DYNAMIC_EXPANDER
 from updraft.sdk._task import PythonTask, TaskOptions, decorate
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-#: The entry point (``module:function``) that expands a dynamic task into a workflow spec:
-#: ``expand(function, kwargs, request, blob_io) -> WorkflowSpec``.
-EXPANDER = DYNAMIC_EXPANDER
-
 
 @overload
 def dynamic(_function: Callable[P, R], /) -> PythonTask[P, R]: ...

@@ -18,27 +18,20 @@ from typing import Any, ClassVar
 from updraft.model import BLOB_KINDS, CATCH_UP_POLICIES, LaunchPlanSpec, Literal, LiteralType
 from updraft.sdk._schedules import CronSchedule, FixedRate
 from updraft.sdk._tracing import active_tracer
-from updraft.types import InputInfo, TypeConversionError, describe, to_literal
+from updraft.types import (
+    BlobStoreUnavailable,
+    InputInfo,
+    NoBlobStore,
+    TypeConversionError,
+    describe,
+    to_literal,
+)
 
 Schedule = CronSchedule | FixedRate
 
 
 class LaunchPlanError(ValueError):
     """A launch plan's definition is wrong; the message names the plan and what to fix."""
-
-
-class _BlobRefused(Exception):
-    """Raised by `_NoBlobs`: the value would have to be written to the blob store."""
-
-
-class _NoBlobs:
-    """Blob I/O for plan inputs: there is none, since a plan holds inline values only."""
-
-    def _refuse(self, *_: object) -> Any:
-        raise _BlobRefused
-
-    put_bytes = put_file = put_directory = get_file = get_directory = get_bytes = _refuse
-    local_dir = _refuse
 
 
 class LaunchPlan:
@@ -320,9 +313,9 @@ def _literals(
         expected = describe(info.annotation)
         try:
             if value is not None and _contains_blob(info.literal_type):
-                raise _BlobRefused
-            out[name] = to_literal(value, info.annotation, _NoBlobs(), "")
-        except _BlobRefused:
+                raise BlobStoreUnavailable(f"input {name!r} would be stored as a blob")
+            out[name] = to_literal(value, info.annotation, NoBlobStore(), "")
+        except BlobStoreUnavailable:
             raise LaunchPlanError(
                 f"{where}: input {name!r} ({expected}) would be stored as a blob; a launch "
                 "plan holds only inline values (numbers, text, dates, lists, dicts, ...). "

@@ -14,21 +14,15 @@ import sys
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypedDict, TypeVar, Unpack, overload
 
-from updraft.model import CachePolicy, ResourceSpec, SourceLocation, TaskSpec
+from updraft.model import CachePolicy, ResourceSpec, TaskSpec
 from updraft.sdk._identity import CodeIdentity, identify
+from updraft.sdk._location import function_location
 from updraft.sdk._resources import Resources
 from updraft.sdk._tracing import active_tracer
 from updraft.types import interface_of
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def _location(func: Callable[..., Any]) -> SourceLocation | None:
-    code = getattr(func, "__code__", None)
-    if code is None:
-        return None
-    return SourceLocation(file=code.co_filename, line=code.co_firstlineno)
 
 
 def _timeout_seconds(name: str, timeout: float | datetime.timedelta | None) -> float | None:
@@ -85,7 +79,7 @@ class PythonTask(Generic[P, R]):
             requests=requests.to_spec() if requests else ResourceSpec(),
             limits=limits.to_spec() if limits else ResourceSpec(),
             environment=dict(environment or {}),
-            location=_location(function),
+            location=function_location(function),
             docstring=inspect.getdoc(function) or "",
             kind=kind,
         )

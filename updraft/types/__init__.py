@@ -19,12 +19,15 @@ from updraft.types._errors import TypeAnnotationError, TypeConversionError
 from updraft.types._file import File
 from updraft.types._interface import InputInfo, PythonInterface, interface_of
 from updraft.types._json import literal_from_json, literal_to_json
+from updraft.types._no_blobs import BlobStoreUnavailable, NoBlobStore
 
 __all__ = [
+    "BlobStoreUnavailable",
     "Columns",
     "Directory",
     "File",
     "InputInfo",
+    "NoBlobStore",
     "PythonInterface",
     "TypeAnnotationError",
     "TypeConversionError",

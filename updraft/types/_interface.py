@@ -19,6 +19,7 @@ from typing import Any
 from updraft.model import Interface, Literal, LiteralType, Parameter
 from updraft.types._api import to_literal, to_literal_type
 from updraft.types._errors import TypeAnnotationError, TypeConversionError, short_repr
+from updraft.types._no_blobs import BlobStoreUnavailable, NoBlobStore
 from updraft.types._registry import register_alias
 
 _NONE, _SINGLE, _TUPLE, _NAMED = "none", "single", "tuple", "namedtuple"
@@ -39,20 +40,6 @@ class InputInfo:
     default: object
     has_default: bool
     literal_type: LiteralType
-
-
-class _NeedsBlobIO(Exception):
-    """Raised by `_NoBlobIO`: the default needs the blob store, so it is converted later."""
-
-
-class _NoBlobIO:
-    """A BlobIO that refuses every operation, to find defaults that convert inline."""
-
-    def _refuse(self, *args: object) -> Any:
-        raise _NeedsBlobIO
-
-    put_bytes = put_file = put_directory = get_bytes = get_file = get_directory = _refuse
-    local_dir = _refuse
 
 
 def _contains_blob(lt: LiteralType) -> bool:
@@ -150,8 +137,10 @@ class PythonInterface:
         if info.default is not None and _contains_blob(info.literal_type):
             return Parameter(type=info.literal_type, has_default=True)
         try:
-            default: Literal | None = to_literal(info.default, info.annotation, _NoBlobIO(), "")
-        except _NeedsBlobIO:
+            default: Literal | None = to_literal(
+                info.default, info.annotation, NoBlobStore(), ""
+            )
+        except BlobStoreUnavailable:  # converted when the task runs, with the store
             default = None
         except TypeConversionError as err:
             raise TypeAnnotationError(
