@@ -27,7 +27,7 @@ def test_projects_lead_to_the_registered_workflows_with_their_versions(page: Pag
     page.locator("[data-testid=entity-row][data-name='console_workflows.flaky'] a").first.click()
     task = page.get_by_test_id("task")
     expect(task).to_contain_text("Retries")
-    expect(task).to_contain_text("2")
+    expect(page.get_by_test_id("task-retries")).to_have_text("2")
     expect(page.get_by_test_id("interface")).to_contain_text("int")
 
 

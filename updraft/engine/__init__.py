@@ -4,7 +4,7 @@ The engine never imports the SDK or the compiler: it reaches a task through its 
 (or its pickled function) and knows workflows only as `WorkflowSpec`s.
 """
 
-from updraft.engine._expand import initial_nodes
+from updraft.engine._expand import arm_id, child_id, initial_nodes
 from updraft.engine._reconciler import Engine, Listener, abort_recorded
 from updraft.engine._recover import recovered_state
 from updraft.engine._state import RunState
@@ -14,6 +14,8 @@ __all__ = [
     "Listener",
     "RunState",
     "abort_recorded",
+    "arm_id",
+    "child_id",
     "initial_nodes",
     "recovered_state",
 ]

@@ -37,6 +37,12 @@ def child_id(parent: str, local_id: str) -> str:
     return f"{parent}-{local_id[1:]}" if local_id.startswith("n") else f"{parent}-{local_id}"
 
 
+def arm_id(branch_id: str, index: int) -> str:
+    """The id a conditional's arm ``index`` runs under once the conditional is placed as
+    ``branch_id``: ``{branch}-{index}``."""
+    return f"{branch_id}-{index}"
+
+
 def rebind(binding: Binding, ids: dict[str, str], inputs: dict[str, Literal]) -> Binding:
     """``binding`` with sibling references renamed by ``ids`` and workflow inputs replaced
     by the values in ``inputs``."""
@@ -80,7 +86,7 @@ def embed(
             ),
             node=(
                 None if case.node is None
-                else embed(case.node, f"{new_id}-{index}", ids, inputs)
+                else embed(case.node, arm_id(new_id, index), ids, inputs)
             ),
             fail=case.fail,
         )

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from updraft.server._errors import ApiError, BadRequestError, ConflictError, UnavailableError
+from updraft.server._prefix import API_PREFIX
 
 if TYPE_CHECKING:
-    from updraft.server._app import API_PREFIX, create_app
+    from updraft.server._app import create_app
     from updraft.server._engine_service import EngineService
 
 __all__ = [
@@ -28,10 +29,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("create_app", "API_PREFIX"):
-        from updraft.server import _app
+    if name == "create_app":
+        from updraft.server._app import create_app
 
-        return getattr(_app, name)
+        return create_app
     if name == "EngineService":
         from updraft.server._engine_service import EngineService
 

@@ -31,6 +31,7 @@ from updraft.model import (
 from updraft.server._errors import ApiError
 from updraft.server._executions import ExecutionReader
 from updraft.server._launcher import Launcher
+from updraft.server._prefix import API_PREFIX
 from updraft.server._registration import RegistrationService
 from updraft.store import (
     BlobStore,
@@ -47,8 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("updraft.server")
 
-#: Every route is under this prefix.
-API_PREFIX = "/api/v1"
 
 
 @dataclasses.dataclass

@@ -15,25 +15,11 @@ from typing import Any, Protocol
 
 import msgspec
 
-from updraft.model import (
-    Binding,
-    Collection,
-    Event,
-    Execution,
-    ExecutionDocument,
-    InputRef,
-    ListBinding,
-    Literal,
-    Map,
-    MapBinding,
-    NodeExecution,
-    OutputRef,
-    ValueBinding,
-    WorkflowSpec,
-)
+from updraft.model import Event, Execution, NodeExecution
 from updraft.server._errors import BadRequestError, ConflictError, UnavailableError
 from updraft.server._registration import check_domain
 from updraft.server._schemas import unstorable_text
+from updraft.server._views import Records, SpecCache, node_inputs
 from updraft.store import BlobStore, MetadataStore, NotFoundError
 
 #: The most of one log the API sends: its end, where the error is.
@@ -82,6 +68,8 @@ class ExecutionReader:
     ) -> None:
         self.store = store
         self.blobs = blobs
+        #: Workflow specs by hash, shared by every node this reader resolves.
+        self.specs = SpecCache(store)
         #: What a running attempt (by attempt id) printed so far, when this server runs it.
         self.live_output = live_output
 
@@ -134,38 +122,22 @@ class ExecutionReader:
 
     def node(self, execution_id: str, node_id: str) -> dict[str, Any]:
         """A node's record with its attempts, the inputs it was (or will be) given and its
-        outputs. Inputs whose upstream node has not produced them yet are left out."""
+        outputs. Inputs whose upstream node has not produced them yet are left out; a node
+        no spec describes (a map's element) has none."""
         document = self.store.get_document(execution_id)
-        found = [n for n in document.nodes if n.node_id == node_id]
-        if not found:
-            ids = ", ".join(n.node_id for n in document.nodes[:20])
-            raise NotFoundError(
-                f"execution {execution_id} has no node {node_id!r}; its nodes are {ids}"
-            )
-        node = found[-1]
-        inputs = self._node_inputs(document, node_id)
+        records = Records.of(document.execution, document.nodes)
+        node = records.require(node_id)
+        resolved = node_inputs(self.specs, records, node_id)
+        inputs = (
+            None if resolved is None
+            else {name: value for name, value in resolved.items() if value is not None}
+        )
         return {
             "execution_id": execution_id,
             "node": msgspec.to_builtins(node),
             "inputs": msgspec.to_builtins(inputs) if inputs is not None else None,
             "outputs": msgspec.to_builtins(node.outputs) if node.outputs is not None else None,
         }
-
-    def _node_inputs(
-        self, document: ExecutionDocument, node_id: str
-    ) -> dict[str, Literal] | None:
-        try:
-            spec = self.store.get_workflow_spec(document.execution.spec_hash)
-            node_spec = spec.node(node_id)
-        except (NotFoundError, KeyError):
-            return None  # a node added at run time (map or dynamic child)
-        outputs = {n.node_id: n.outputs or {} for n in document.nodes}
-        resolved: dict[str, Literal] = {}
-        for name, binding in node_spec.inputs.items():
-            value = _resolve(binding, document.execution.inputs, outputs, spec)
-            if value is not None:
-                resolved[name] = value
-        return resolved
 
     def logs(self, execution_id: str, node_id: str | None) -> str:
         """What the execution's attempts printed, node by node and attempt by attempt, each
@@ -295,27 +267,3 @@ def _sse(kind: str, payload: Event | dict[str, Any], event_id: int | None) -> st
     data = msgspec.json.encode(payload).decode()
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {kind}\ndata: {data}\n\n"
-
-
-def _resolve(
-    binding: Binding,
-    inputs: dict[str, Literal],
-    outputs: dict[str, dict[str, Literal]],
-    spec: WorkflowSpec,
-) -> Literal | None:
-    if isinstance(binding, InputRef):
-        return inputs.get(binding.name)
-    if isinstance(binding, OutputRef):
-        return outputs.get(binding.node, {}).get(binding.output)
-    if isinstance(binding, ValueBinding):
-        return binding.value
-    if isinstance(binding, ListBinding):
-        items = [_resolve(b, inputs, outputs, spec) for b in binding.items]
-        if any(i is None for i in items):
-            return None
-        return Collection(items=tuple(i for i in items if i is not None))
-    assert isinstance(binding, MapBinding)
-    values = {k: _resolve(b, inputs, outputs, spec) for k, b in binding.items.items()}
-    if any(v is None for v in values.values()):
-        return None
-    return Map(items={k: v for k, v in values.items() if v is not None})

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from updraft.model import EntityId
-from updraft.server._app import API_PREFIX
+from updraft.server._prefix import API_PREFIX
 from updraft.server._registration import check_domain
 from updraft.server._schemas import (
     NAME_PATTERN,

@@ -21,13 +21,13 @@ from updraft.server._schemas import (
 from updraft.server._views._downloads import Download, open_download
 from updraft.server._views._forms import launch_form
 from updraft.server._views._graph import build_graph, map_elements
-from updraft.server._views._io import execution_io, node_io
+from updraft.server._views._io import execution_io, node_inputs, node_io
 from updraft.server._views._records import Records, SpecCache
 from updraft.server._views._summary import inputs_summary
 from updraft.server._views._timeline import build_timeline
 from updraft.store import BlobStore, MetadataStore, RegistryStore
 
-__all__ = ["ConsoleViews", "Download", "inputs_summary"]
+__all__ = ["ConsoleViews", "Download", "Records", "SpecCache", "inputs_summary", "node_inputs"]
 
 
 class ConsoleViews:

@@ -68,13 +68,12 @@ class _GraphBuilder:
         self.seen.add(node_id)
         record = self.records.by_id.get(node_id)
         kind = _kind(scope, spec, record)
-        position = len(self.nodes)
-        self.nodes.append(_entry(node_id, record, spec, kind, parent, 0, kind == MAP_KIND))
         if kind == MAP_KIND:
             total = record.elements.total if record is not None and record.elements else 0
-            if total:
-                self.nodes[position] = _entry(node_id, record, spec, kind, parent, total, True)
+            self.nodes.append(_entry(node_id, record, spec, kind, parent, total, True))
             return
+        position = len(self.nodes)  # its children follow it; their count is known after
+        self.nodes.append(_entry(node_id, record, spec, kind, parent, 0, False))
         count = 0
         if scope is not None and spec is not None:
             nested = self.specs.children_scope(scope, spec, record, node_id)
@@ -95,8 +94,8 @@ def _kind(scope: Scope | None, spec: NodeSpec | None, record: NodeExecution | No
     if record is not None and record.kind != "task":
         return record.kind
     if scope is not None and spec is not None:
-        return spec_kind(scope.spec, spec)
-    return record.kind if record is not None else "task"
+        return spec_kind(scope, spec)
+    return "task"
 
 
 def _entry(

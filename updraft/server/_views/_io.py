@@ -113,7 +113,7 @@ def _types(scope: Scope, node: NodeSpec) -> tuple[dict[str, LiteralType], dict[s
         if nested is not None:
             inputs = {n: p.type for n, p in nested.interface.inputs.items()}
     elif node.kind in ("task", "map"):
-        task = scope.spec.tasks.get(node.task)
+        task = scope.task(node.task)
         if task is not None:
             inputs = {n: p.type for n, p in task.interface.inputs.items()}
         if node.map is not None:
@@ -152,6 +152,16 @@ def execution_io(specs: SpecCache, records: Records, blobs: BlobStore) -> IoView
     )
 
 
+def node_inputs(
+    specs: SpecCache, records: Records, node_id: str
+) -> dict[str, Literal | None] | None:
+    """The inputs a node's bindings stand for, None (not yet available) where an upstream
+    node has not produced its value; None for a node no spec describes (a map's element)."""
+    resolver = _Resolver(specs, records)
+    located = resolver.locate(node_id)
+    return None if located is None else resolver.node_inputs(*located)
+
+
 def node_io(specs: SpecCache, records: Records, blobs: BlobStore, node_id: str) -> IoView:
     """A node's inputs (resolved from its bindings) and outputs, typed by its spec."""
     record = records.require(node_id)
@@ -164,7 +174,7 @@ def node_io(specs: SpecCache, records: Records, blobs: BlobStore, node_id: str) 
         scope, spec = located
         inputs = resolver.node_inputs(scope, spec)
         input_types, output_types = _types(scope, spec)
-        task = scope.spec.tasks.get(spec.task) if spec.kind in ("task", "map") else None
+        task = scope.task(spec.task) if spec.kind in ("task", "map") else None
         for name, param in (task.interface.inputs.items() if task is not None else ()):
             if name in spec.inputs or not param.has_default:
                 continue

@@ -16,11 +16,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from updraft.engine import arm_id, child_id
 from updraft.model import (
     Execution,
     Literal,
     NodeExecution,
     NodeSpec,
+    TaskSpec,
     WorkflowSpec,
 )
 from updraft.store import MetadataStore, NotFoundError
@@ -42,22 +44,6 @@ def epoch(value: datetime | float | None) -> float | None:
     return float(value) if value else None
 
 
-def child_id(parent_id: str, local_id: str) -> str:
-    """The record id of a nested workflow's node ``nK`` under ``parent_id``: ``{parent}-K``
-    (as the engine places them)."""
-    return f"{parent_id}-{local_id[1:]}" if local_id.startswith("n") else f"{parent_id}-{local_id}"
-
-
-def spec_kind(scope_spec: WorkflowSpec, node: NodeSpec) -> str:
-    """What the console calls a node before it ran: its spec kind, or ``dynamic`` for a
-    task node whose task builds a workflow."""
-    if node.kind == "task":
-        task = scope_spec.tasks.get(node.task)
-        if task is not None and task.kind == "dynamic":
-            return "dynamic"
-    return node.kind
-
-
 @dataclasses.dataclass(frozen=True)
 class Scope:
     """A workflow whose nodes are recorded at the top (``prefix`` None) or as the children
@@ -76,13 +62,27 @@ class Scope:
         """A subworkflow the scope's nodes name."""
         return self.spec.subworkflows.get(name) or self.top.subworkflows.get(name)
 
+    def task(self, name: str) -> TaskSpec | None:
+        """A task the scope's nodes name: the nested workflow's own, else the top's."""
+        return self.spec.tasks.get(name) or self.top.tasks.get(name)
+
     def arms(self, branch: NodeSpec, branch_id: str) -> Iterator[tuple[str, NodeSpec]]:
         """A conditional's arms that run a node, with the record id each gets: as compiled
         at the top, ``{branch}-{index}`` when the conditional is nested."""
         for index, case in enumerate(branch.cases):
             if case.node is not None:
-                arm_id = case.node.id if self.prefix is None else f"{branch_id}-{index}"
-                yield arm_id, case.node
+                yield (case.node.id if self.prefix is None else arm_id(branch_id, index),
+                       case.node)
+
+
+def spec_kind(scope: Scope, node: NodeSpec) -> str:
+    """What the console calls a node before it ran: its spec kind, or ``dynamic`` for a
+    task node whose task builds a workflow."""
+    if node.kind == "task":
+        task = scope.task(node.task)
+        if task is not None and task.kind == "dynamic":
+            return "dynamic"
+    return node.kind
 
 
 class SpecCache:

@@ -29,7 +29,7 @@ from updraft.model import (
     Scalar,
     UnionValue,
 )
-from updraft.server._app import API_PREFIX
+from updraft.server._prefix import API_PREFIX
 from updraft.server._schemas import FramePreview, PreviewColumn, ValueView
 from updraft.store import BlobStore
 

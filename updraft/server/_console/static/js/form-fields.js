@@ -33,7 +33,7 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 const isLocation = (s) => typeof s === "string" && (s.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(s));
 
 /** Why `value` does not fit LiteralType `lt` (a message naming where), or null when it does. */
-export function checkJson(value, lt, path = "") {
+function checkJson(value, lt, path = "") {
   const where = path ? `at ${path}: ` : "";
   const fail = (hint) => `${where}expected ${describeType(lt)}, got ${show(value)}${hint ? `; ${hint}` : ""}`;
   if (!lt) return null;

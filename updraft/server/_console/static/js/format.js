@@ -1,7 +1,7 @@
 // How times, durations and sizes read in the console.
 
 /** A time as a Date: ISO text or seconds since the epoch; null stays null. */
-export function toDate(value) {
+function toDate(value) {
   if (value === null || value === undefined || value === "") return null;
   if (typeof value === "number") return new Date(value * 1000);
   const d = new Date(value);
@@ -9,7 +9,7 @@ export function toDate(value) {
 }
 
 /** Seconds since the epoch of a time given as ISO text or seconds. */
-export function toSeconds(value) {
+function toSeconds(value) {
   const d = toDate(value);
   return d ? d.getTime() / 1000 : null;
 }
@@ -48,9 +48,10 @@ export function formatDuration(seconds) {
   return `${hours}h ${pad(m % 60)}m`;
 }
 
-/** The seconds from `start` to `end`, or to now while `end` is missing. */
+/** The seconds from `start` to `end`, or to now while `end` is missing; null without a
+ * start (unset, or 0 for a time not recorded yet), which `formatDuration` shows as "—". */
 export function secondsBetween(start, end) {
-  const a = toSeconds(start);
+  const a = start ? toSeconds(start) : null;
   if (a === null) return null;
   const b = end ? toSeconds(end) : Date.now() / 1000;
   return b === null ? null : Math.max(0, b - a);

@@ -27,7 +27,7 @@ export function valueList(values, { testid, empty = "None", missing } = {}) {
 }
 
 /** One value by its kind; `missing` says why a value that is not there is missing. */
-export function renderValue(view, missing = "not available yet") {
+function renderValue(view, missing = "not available yet") {
   if (!view || view.available === false) {
     return h("span", { class: "faint", testid: "value-missing" }, missing);
   }
@@ -116,7 +116,7 @@ function frame(view) {
   if (p && p.columns) {
     const size = formatBytes(view.size);
     parts.push(h("div", { class: "file-link", style: { marginBottom: "6px" } },
-      h("span", {}, `${p.num_rows} row${p.num_rows === 1 ? "" : "s"} × ${p.columns.length} column${p.columns.length === 1 ? "" : "s"}` +
+      h("span", {}, `${plural(p.num_rows, "row")} × ${plural(p.columns.length, "column")}` +
         (p.rows.length < p.num_rows ? `, first ${p.rows.length} shown` : "")),
       view.download ? h("a", { href: view.download, download: "", testid: "download", title: view.uri || "" }, "⤓ Parquet") : null,
       size ? h("span", { class: "size" }, size) : null));

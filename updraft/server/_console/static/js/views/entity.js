@@ -126,7 +126,7 @@ function taskCard(spec) {
     h("dl", { class: "kv" },
       h("dt", {}, "Entry point"), h("dd", { class: "mono" }, spec.entry_point),
       h("dt", {}, "Cache"), h("dd", {}, cache),
-      h("dt", {}, "Retries"), h("dd", {}, spec.retries || 0),
+      h("dt", {}, "Retries"), h("dd", { testid: "task-retries" }, spec.retries || 0),
       h("dt", {}, "Timeout"), h("dd", {}, spec.timeout_s ? `${spec.timeout_s} s` : h("span", { class: "faint" }, "none")),
       h("dt", {}, "Requests"), h("dd", {}, res(spec.requests)),
       h("dt", {}, "Limits"), h("dd", {}, res(spec.limits)),

@@ -82,7 +82,7 @@ export async function renderExecution(root, ctx) {
   function drawHeader() {
     const e = doc.execution;
     fill(titleBadge, phaseBadge(e.phase, "execution-phase"));
-    const duration = e.started_at ? secondsBetween(e.started_at, e.ended_at) : null;
+    const duration = secondsBetween(e.started_at, e.ended_at);
     const labels = Object.entries(e.labels || {});
     const item = (label, value, testid) => h("div", { class: "item", testid },
       h("span", { class: "label" }, label), h("span", { class: "val" }, value));

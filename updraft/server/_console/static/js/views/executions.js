@@ -5,9 +5,8 @@ import * as api from "../api.js";
 import { paths } from "../context.js";
 import { fill, h } from "../dom.js";
 import { formatAgo, formatDuration, formatTime, secondsBetween } from "../format.js";
-import { EXECUTION_PHASES, isTerminal, phaseBadge } from "../phases.js";
+import { EXECUTION_PHASES, isTerminal, phaseBadge, phaseText } from "../phases.js";
 import { href, replaceQuery } from "../router.js";
-import { literalToPlain } from "../values.js";
 
 const PAGE = 50;
 const REFRESH_MS = 2000;
@@ -17,13 +16,6 @@ function localToIso(text) {
   if (!text) return "";
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? "" : d.toISOString();
-}
-
-function inputsAtAGlance(item) {
-  if (item.inputs_summary !== undefined) return item.inputs_summary;
-  const parts = Object.entries(item.inputs || {}).map(([k, v]) => `${k}=${JSON.stringify(literalToPlain(v))}`);
-  const text = parts.join(", ");
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
 export async function renderExecutions(root, ctx) {
@@ -39,7 +31,7 @@ export async function renderExecutions(root, ctx) {
 
   const workflowSelect = h("select", { testid: "filter-workflow" }, h("option", { value: "" }, "All workflows"));
   const phaseSelect = h("select", { testid: "filter-phase" }, h("option", { value: "" }, "Any phase"),
-    EXECUTION_PHASES.map((p) => h("option", { value: p }, p.replace("_", " ").toLowerCase())));
+    EXECUTION_PHASES.map((p) => h("option", { value: p }, phaseText(p))));
   const labelInput = h("input", { type: "text", placeholder: "key=value", testid: "filter-label", value: filters.label });
   const afterInput = h("input", { type: "datetime-local", testid: "filter-after", value: filters.after });
   const beforeInput = h("input", { type: "datetime-local", testid: "filter-before", value: filters.before });
@@ -151,8 +143,8 @@ export async function renderExecutions(root, ctx) {
         h("td", { class: "mono ellipsis", title: e.workflow }, e.workflow),
         h("td", {}, phaseBadge(e.phase)),
         h("td", { class: "nowrap", title: formatAgo(e.started_at || e.created_at) }, formatTime(e.started_at || e.created_at)),
-        h("td", { class: "num nowrap" }, e.started_at ? formatDuration(secondsBetween(e.started_at, e.ended_at)) : "—"),
-        h("td", { class: "mono ellipsis", title: inputsAtAGlance(e), testid: "inputs-summary" }, inputsAtAGlance(e)),
+        h("td", { class: "num nowrap" }, formatDuration(secondsBetween(e.started_at, e.ended_at))),
+        h("td", { class: "mono ellipsis", title: e.inputs_summary, testid: "inputs-summary" }, e.inputs_summary),
         h("td", {}, h("span", { class: "tag" }, e.launched_by)));
       })));
   }

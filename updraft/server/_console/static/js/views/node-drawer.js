@@ -152,7 +152,7 @@ export async function openNode(executionId, nodeId, info = {}) {
       h("dt", {}, "Cache"), h("dd", {}, cacheTag(n.cache)),
       h("dt", {}, "Started"), h("dd", {}, formatTime(n.started_at)),
       h("dt", {}, "Ended"), h("dd", {}, formatTime(n.ended_at)),
-      h("dt", {}, "Duration"), h("dd", {}, formatDuration(n.duration_s ?? (n.started_at ? secondsBetween(n.started_at, n.ended_at) : null)))));
+      h("dt", {}, "Duration"), h("dd", {}, formatDuration(n.duration_s ?? secondsBetween(n.started_at, n.ended_at)))));
     fromGraph.then((found) => {
       if (stillOpen() && found && found.task) {
         phaseValue.after(h("dt", {}, "Task"), h("dd", { class: "mono", testid: "node-task" }, found.task));
@@ -171,7 +171,7 @@ export async function openNode(executionId, nodeId, info = {}) {
           h("td", {}, a.attempt),
           h("td", {}, outcomeBadge(a.outcome || "RUNNING")),
           h("td", { class: "nowrap" }, formatTime(a.started_at)),
-          h("td", { class: "num" }, a.started_at ? formatDuration(secondsBetween(a.started_at, a.ended_at)) : "—"),
+          h("td", { class: "num" }, formatDuration(secondsBetween(a.started_at, a.ended_at))),
           h("td", { class: "mono faint" }, a.worker_id || "")))))));
     }
     if (kind === "map") {

@@ -6,7 +6,7 @@
 import { paths } from "../context.js";
 import { fill, h } from "../dom.js";
 import { formatDuration, formatTime, plural, secondsBetween } from "../format.js";
-import { NODE_PHASES, cacheTag, phaseBadge } from "../phases.js";
+import { NODE_PHASES, cacheTag, phaseBadge, phaseText } from "../phases.js";
 import { href } from "../router.js";
 
 const PAGE = 100;
@@ -20,7 +20,7 @@ export function mountNodeTable(holder, nodes, { onOpen }) {
   let selected = null;
 
   const phaseSelect = h("select", { testid: "nodes-filter-phase" }, h("option", { value: "" }, "Any phase"),
-    NODE_PHASES.map((p) => h("option", { value: p }, p.replace("_", " ").toLowerCase())));
+    NODE_PHASES.map((p) => h("option", { value: p }, phaseText(p))));
   const searchInput = h("input", { type: "search", placeholder: "Find a node by name or id", testid: "nodes-search" });
   const tbody = h("tbody", {});
   const status = h("span", { testid: "nodes-status" });
@@ -54,14 +54,14 @@ export function mountNodeTable(holder, nodes, { onOpen }) {
     const shown = rows.slice(page * PAGE, page * PAGE + PAGE);
     fill(tbody, shown.length ? shown.map(row) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No nodes match.")));
     status.textContent = rows.length
-      ? `${page * PAGE + 1}–${page * PAGE + shown.length} of ${rows.length.toLocaleString()} node${rows.length === 1 ? "" : "s"}`
+      ? `${page * PAGE + 1}–${page * PAGE + shown.length} of ${plural(rows.length, "node")}`
       : "";
     prev.disabled = page === 0;
     next.disabled = page >= pages - 1;
   }
 
   function row(n) {
-    const duration = n.duration_s ?? (n.started_at ? secondsBetween(n.started_at, n.ended_at) : null);
+    const duration = n.duration_s ?? secondsBetween(n.started_at, n.ended_at);
     return h("tr", {
       class: `clickable${n.node_id === selected ? " selected" : ""}`, testid: "node-row",
       dataset: { node: n.node_id, phase: n.phase },
